@@ -1,0 +1,80 @@
+// Store: the one interface to persistent state (SPEC 13). The SQLite implementation is the
+// default; a PostgreSQL one (cluster issue) implements the same interface, incidents and outbox
+// included when they land.
+//
+// Writes go through Write(): queued, merged and committed by the store's single writer thread
+// (group commit); `done` runs on that thread after the commit. Reads are synchronous and may be
+// called from any thread (each implementation pools its read connections).
+// Thread-safe.
+#ifndef BOTMON_STORE_STORE_H_
+#define BOTMON_STORE_STORE_H_
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "store/records.h"
+
+namespace botmon {
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // ---- Writes (asynchronous) ----
+  virtual void Write(WriteBatch batch, std::function<void(Status)> done) = 0;
+  // Blocks until everything queued before the call is committed.
+  virtual Status Flush() = 0;
+  // Batches waiting for the writer (back-pressure and /metrics).
+  virtual size_t PendingWrites() const = 0;
+  // Stops the writer after committing what is queued. Further writes fail.
+  virtual void Close() = 0;
+  // False while the database cannot be reached (readiness).
+  virtual bool Healthy() const = 0;
+
+  // ---- Meta ----
+  virtual StatusOr<std::optional<std::string>> GetMeta(std::string_view key) = 0;
+
+  // ---- Tokens (synchronous: management commands use them from another process) ----
+  virtual Status CreateToken(const TokenRecord& token) = 0;  // a taken name -> kAlreadyExists
+  virtual StatusOr<std::vector<TokenRecord>> ListTokens() = 0;
+  virtual Status RevokeToken(std::string_view name) = 0;     // unknown -> kNotFound
+  virtual StatusOr<std::optional<TokenRecord>> FindTokenByHash(std::string_view hash) = 0;
+  // Changes whenever a token is created or revoked, by any process.
+  virtual StatusOr<int64_t> TokensVersion() = 0;
+  virtual Status TouchTokens(const std::vector<std::pair<std::string, int64_t>>& last_used) = 0;
+
+  // ---- Sessions, transcripts, logs ----
+  virtual StatusOr<SessionPage> ListSessions(const SessionQuery& q) = 0;
+  virtual StatusOr<std::optional<SessionDetail>> GetSession(std::string_view id, int messages_page,
+                                                            int messages_per_page) = 0;
+  virtual StatusOr<std::optional<SessionRecord>> GetSessionRecord(std::string_view id) = 0;
+  // Sessions not ended, or active since `since_ms` (start-up).
+  virtual StatusOr<std::vector<SessionRecord>> LoadLiveSessions(int64_t since_ms) = 0;
+  virtual StatusOr<TodayStats> ComputeToday(int64_t day_start_ms, int64_t now_ms) = 0;
+  virtual StatusOr<std::vector<LogRecord>> QueryLogs(const LogQuery& q, int64_t* total) = 0;
+
+  // ---- Series ----
+  virtual StatusOr<std::vector<SeriesDef>> LoadSeries() = 0;
+  virtual StatusOr<std::vector<ChunkRecord>> ReadChunks(int64_t series_id, Tier tier,
+                                                        int64_t from_ms, int64_t to_ms) = 0;
+
+  // ---- Retention (janitor) ----
+  // Deletes chunks of `tier` ending before `before_ms`; returns rows deleted.
+  virtual StatusOr<int64_t> DeleteChunksBefore(Tier tier, int64_t before_ms) = 0;
+  // Deletes sessions (with their messages) whose last activity is before `before_ms`, and logs.
+  virtual StatusOr<int64_t> DeleteSessionsBefore(int64_t before_ms) = 0;
+};
+
+// Opens the store named by `url` ("sqlite" = <data_dir>/botmon.db), creating and migrating it.
+// `read_pool` is the number of read connections. PostgreSQL URLs fail: not available in this build.
+StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& url, const std::string& data_dir,
+                                           int read_pool = 4);
+
+}  // namespace botmon
+
+#endif  // BOTMON_STORE_STORE_H_
