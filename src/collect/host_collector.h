@@ -31,7 +31,7 @@ struct DiskUsage {
 };
 
 struct GpuUsage {
-  std::string gpu;  // index as a string: "0", "1"
+  std::string gpu;       // index as a string: "0", "1"
   double usage = 0;      // %
   double mem_usage = 0;  // %
 };
@@ -41,7 +41,7 @@ struct HostSample {
   std::optional<double> mem_usage;  // %
   std::optional<double> mem_free_kb;
   std::vector<DiskUsage> disks;
-  std::vector<GpuUsage> gpus;  // empty without NVML
+  std::vector<GpuUsage> gpus;       // empty without NVML
   std::vector<std::string> errors;  // transient problems this call (logged rate-limited)
 };
 

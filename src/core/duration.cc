@@ -70,6 +70,9 @@ StatusOr<int64_t> ParseDuration(std::string_view t) {
       return Status::InvalidArgument(Quote(t) + ": units must decrease (e.g. 1h30m)");
     }
     last_rank = rank;
+    if (n > kMaxDurationMs / kUnits[rank].ms) {
+      return Status::InvalidArgument(Quote(t) + " is more than 10y");
+    }
     total += n * kUnits[rank].ms;
     if (total > kMaxDurationMs) return Status::InvalidArgument(Quote(t) + " is more than 10y");
   }
@@ -86,20 +89,23 @@ StatusOr<int64_t> ParseBotpressDuration(std::string_view t) {
   size_t nstart = pos;
   while (pos < t.size() && t[pos] >= '0' && t[pos] <= '9') ++pos;
   if (pos == nstart) return short_form.status();
-  int64_t n = std::stoll(std::string(t.substr(nstart, pos - nstart)));
+  if (pos - nstart > 12) return Status::InvalidArgument(Quote(t) + " is more than 10y");
+  int64_t n = 0;
+  for (size_t i = nstart; i < pos; ++i) n = n * 10 + (t[i] - '0');
   while (pos < t.size() && t[pos] == ' ') ++pos;
   std::string unit;
-  for (; pos < t.size(); ++pos) unit += static_cast<char>(std::tolower(static_cast<unsigned char>(t[pos])));
+  for (; pos < t.size(); ++pos)
+    unit += static_cast<char>(std::tolower(static_cast<unsigned char>(t[pos])));
   while (!unit.empty() && unit.back() == ' ') unit.pop_back();
   struct Long {
     const char* name;
     int64_t ms;
   };
   static constexpr Long kLong[] = {
-      {"millisecond", 1}, {"milliseconds", 1}, {"msec", 1}, {"msecs", 1},
-      {"second", 1000},   {"seconds", 1000},   {"sec", 1000}, {"secs", 1000},
-      {"minute", 60'000}, {"minutes", 60'000}, {"min", 60'000}, {"mins", 60'000},
-      {"hour", 3'600'000}, {"hours", 3'600'000}, {"hr", 3'600'000}, {"hrs", 3'600'000},
+      {"millisecond", 1},  {"milliseconds", 1},  {"msec", 1},           {"msecs", 1},
+      {"second", 1000},    {"seconds", 1000},    {"sec", 1000},         {"secs", 1000},
+      {"minute", 60'000},  {"minutes", 60'000},  {"min", 60'000},       {"mins", 60'000},
+      {"hour", 3'600'000}, {"hours", 3'600'000}, {"hr", 3'600'000},     {"hrs", 3'600'000},
       {"day", 86'400'000}, {"days", 86'400'000}, {"week", 604'800'000}, {"weeks", 604'800'000}};
   for (const auto& l : kLong) {
     if (unit == l.name) {
@@ -126,7 +132,8 @@ std::string FormatDuration(int64_t ms) {
 }
 
 StatusOr<int64_t> ParseSize(std::string_view t) {
-  if (t.size() > kMaxDurationText) return Status::InvalidArgument(Quote(t) + " is too long for a size");
+  if (t.size() > kMaxDurationText)
+    return Status::InvalidArgument(Quote(t) + " is too long for a size");
   size_t pos = 0;
   int64_t n = 0;
   while (pos < t.size() && t[pos] >= '0' && t[pos] <= '9') {
@@ -152,11 +159,13 @@ StatusOr<int64_t> ParseSize(std::string_view t) {
     return Status::InvalidArgument(Quote(t) + ": unknown size unit \"" + std::string(unit) +
                                    "\" (use KiB, MiB or GiB)");
   }
+  if (n > (int64_t{1} << 50) / mult) return Status::InvalidArgument(Quote(t) + " is too large");
   return n * mult;
 }
 
 std::string FormatSize(int64_t b) {
-  if (b > 0 && b % (1024 * 1024 * 1024) == 0) return std::to_string(b / (1024 * 1024 * 1024)) + "GiB";
+  if (b > 0 && b % (1024 * 1024 * 1024) == 0)
+    return std::to_string(b / (1024 * 1024 * 1024)) + "GiB";
   if (b > 0 && b % (1024 * 1024) == 0) return std::to_string(b / (1024 * 1024)) + "MiB";
   if (b > 0 && b % 1024 == 0) return std::to_string(b / 1024) + "KiB";
   return std::to_string(b);

@@ -32,6 +32,14 @@ TEST(Duration, RejectsWithClearMessages) {
   EXPECT_NE(msg(std::string(100, '1').c_str()).find("too long"), std::string::npos);
 }
 
+TEST(Duration, OverflowsAreErrorsNotCrashes) {
+  // Found by fuzz/duration_fuzz.cc (regression inputs in fuzz/corpus/duration/).
+  EXPECT_FALSE(ParseDuration("200000000000d").ok());
+  EXPECT_FALSE(ParseBotpressDuration("9999999999999999999Q").ok());
+  EXPECT_FALSE(ParseBotpressDuration("99999999999 days").ok());
+  EXPECT_FALSE(ParseSize("10000000000GiB").ok());
+}
+
 TEST(Duration, BotpressLongForms) {
   EXPECT_EQ(*ParseBotpressDuration("2 minutes"), 120000);
   EXPECT_EQ(*ParseBotpressDuration("1 hour"), 3600000);

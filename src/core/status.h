@@ -101,6 +101,7 @@ class [[nodiscard]] StatusOr {
   T&& value() && { return std::move(*value_); }
   T& operator*() & { return *value_; }
   const T& operator*() const& { return *value_; }
+  T&& operator*() && { return std::move(*value_); }
   T* operator->() { return &*value_; }
   const T* operator->() const { return &*value_; }
 
@@ -113,10 +114,10 @@ class [[nodiscard]] StatusOr {
 #define BOTMON_CONCAT_(a, b) BOTMON_CONCAT_INNER_(a, b)
 
 // Returns from the enclosing function if `expr` (a Status) is not OK.
-#define RETURN_IF_ERROR(expr)                  \
-  do {                                         \
-    ::botmon::Status _st = (expr);             \
-    if (!_st.ok()) return _st;                 \
+#define RETURN_IF_ERROR(expr)      \
+  do {                             \
+    ::botmon::Status _st = (expr); \
+    if (!_st.ok()) return _st;     \
   } while (0)
 
 // `ASSIGN_OR_RETURN(auto x, F());` declares x from a StatusOr or returns its Status.

@@ -27,6 +27,8 @@ namespace botmon {
 
 enum class Method : uint8_t { kGet, kHead, kPost, kPut, kDelete, kOptions, kOther };
 std::string_view MethodName(Method m);
+// "GET" -> kGet, ...; any other token (PATCH, TRACE, ...) -> kOther. Case-sensitive (RFC 9110).
+Method ParseMethod(std::string_view name);
 
 // Who may call a route. admin ⊇ monitor; admin may also ingest; ingest may do nothing else.
 enum class Role : uint8_t { kNone = 0, kIngest, kMonitor, kAdmin };
@@ -37,10 +39,10 @@ bool RoleAllows(Role have, Role need);
 
 // The caller, as established by the Authenticator.
 struct Principal {
-  Role role = Role::kNone;     // kNone: no (valid) credential
-  bool presented = false;      // a credential was presented (valid or not)
-  bool via_cookie = false;     // dashboard session rather than a bearer token
-  std::string name;            // token or user name, for audit and logs
+  Role role = Role::kNone;  // kNone: no (valid) credential
+  bool presented = false;   // a credential was presented (valid or not)
+  bool via_cookie = false;  // dashboard session rather than a bearer token
+  std::string name;         // token or user name, for audit and logs
 };
 
 struct Header {
@@ -70,6 +72,12 @@ struct Request {
   std::vector<std::string> QueryAll(std::string_view name) const;
 };
 
+// Splits a raw request-target ("/a%20b/c?x=1&y=a+b") into req->target, req->path (decoded) and
+// req->query (decoded, '+' as space, repeated keys kept in order). Fails (the server answers 400
+// invalid_request) when the target is not in origin-form ("/..."), or has an invalid %-escape or
+// an encoded NUL in the path or query.
+Status ParseTarget(std::string_view target, Request* req);
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
@@ -77,7 +85,8 @@ struct Response {
   std::vector<Header> headers;  // extra headers (names as sent)
 
   static Response Json(int status, std::string body);
-  static Response Text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
+  static Response Text(int status, std::string body,
+                       std::string content_type = "text/plain; charset=utf-8");
   static Response NoContent();
   // The error shape of SPEC 9: {"error":{"code","message"[,"offset"]}}. `extra_json` is inserted
   // verbatim as further members of "error" (e.g. "\"offset\":12" or "\"fields\":[...]").
@@ -100,7 +109,8 @@ class Responder {
  public:
   using SendFn = std::function<void(Response)>;
   // Begins a text/event-stream reply: writes `retry: 2000`, then `initial` (already framed), then
-  // every frame published to the server's SSE hub for `audience`, with a ping comment every 15 s.
+  // every frame published to the server's SSE hub for `audience`, with a ping comment every
+  // ServerOptions::sse_ping_ms. With max_sse_clients streams open, answers 503 instead.
   using StreamFn = std::function<void(std::string initial, Audience audience)>;
 
   Responder() = default;
@@ -121,6 +131,8 @@ class Responder {
   bool answered_ = false;
 };
 
+// `req` is valid only until the handler returns: a handler answering later copies what it needs.
+// A handler that throws is answered 500 (its Responder is dropped unanswered).
 using Handler = std::function<void(Request& req, Responder responder)>;
 // Convenience: a handler computing its Response synchronously.
 Handler SyncHandler(std::function<Response(Request&)> fn);
@@ -133,7 +145,8 @@ struct RouteOptions {
   Exec exec = Exec::kInline;
   // Largest accepted body (also after gzip decompression); 0 = the server default (1 MiB).
   // A function so that a reload can change it (ingest.maxBodyBytes).
-  std::function<size_t()> max_body;
+  // (The explicit "= nullptr" lets callers write RouteOptions{.exec = ...} under -Wextra.)
+  std::function<size_t()> max_body = nullptr;
   bool accept_gzip = false;  // Content-Encoding: gzip allowed (else 415)
 };
 
@@ -159,14 +172,21 @@ class Router {
   const std::vector<Route>& routes() const { return routes_; }
 
   // The route for method+path, filling req->params; nullptr with *path_exists set when only the
-  // method differs (405).
+  // method differs (405). Segments are split on the raw path of req->target when it is set (so an
+  // encoded "%2F" stays inside one capture), else on req->path. A literal segment beats a capture
+  // when both match; HEAD falls back to the GET route.
   const Route* Match(Request* req, bool* path_exists) const;
+
+  // The 404 not_found, or 405 with an Allow header listing the path's methods, for a request that
+  // Match() found no route for.
+  Response Unmatched(const Request& req, bool path_exists) const;
 
   // Matches, authenticates, checks the role, then calls the handler (on this thread: the Server
   // moves kWorker routes to its pool before calling). Errors: 404, 405, 401, 403.
   void Dispatch(Request& req, Responder responder) const;
 
-  // Authentication and role check only: the error Response, or nullopt when allowed.
+  // Authentication and role check only (fills req.principal): the error Response, or nullopt
+  // when allowed.
   std::optional<Response> Authorize(const Route& route, Request& req) const;
 
  private:
@@ -181,12 +201,15 @@ struct ServerOptions {
   int worker_threads = 2;
   size_t default_max_body = 1 << 20;
   size_t max_header_bytes = 16 * 1024;
-  int header_timeout_ms = 10'000;   // time to receive a request's headers
-  int body_timeout_ms = 30'000;     // time to receive its body
-  int idle_timeout_ms = 60'000;     // keep-alive idle
+  int header_timeout_ms = 10'000;  // time to receive a request's headers
+  int body_timeout_ms = 30'000;    // time to receive its body
+  int idle_timeout_ms = 60'000;    // keep-alive idle
+  // A reply, or a batch of SSE frames, that the client does not accept within this time closes
+  // the connection (a client that stops reading must not hold a connection forever).
+  int write_timeout_ms = 30'000;
   int max_connections = 4096;
-  int max_sse_clients = 256;        // then 503 (SPEC A.4)
-  size_t sse_queue_bytes = 4 << 20; // a slower SSE client is dropped, not buffered forever
+  int max_sse_clients = 256;         // then 503 (SPEC A.4)
+  size_t sse_queue_bytes = 4 << 20;  // a slower SSE client is dropped, not buffered forever
   int sse_ping_ms = 15'000;
 };
 
@@ -212,7 +235,9 @@ class Server {
   // Starts the I/O and worker threads.
   void Start();
   // Stops accepting, ends SSE streams, lets in-flight replies finish for up to `grace_ms`, then
-  // closes everything and joins the threads. Idempotent.
+  // closes everything and joins the threads. Idempotent. Answers arriving later are dropped.
+  // REQUIRES: not called from a handler (it joins the threads handlers run on); a kWorker
+  // handler still running is waited for.
   void Stop(int grace_ms = 2000);
 
   // Sends a frame to every open event stream (non-blocking; safe from any thread).

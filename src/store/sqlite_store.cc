@@ -131,11 +131,14 @@ void SqliteStore::WriterLoop() {
 
 Status SqliteStore::ApplyBatch(Db* db, const WriteBatch& b) {
   if (!b.sessions.empty()) {
-    ASSIGN_OR_RETURN(Stmt * s, db->Cached(
-        "INSERT INTO sessions(id, bot, user, channel, host, started_ms, last_activity_ms, ended_ms,"
-        " message_count, flags) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)"
-        " ON CONFLICT(id) DO UPDATE SET bot=?2, user=?3, channel=?4, host=?5, started_ms=?6,"
-        " last_activity_ms=?7, ended_ms=?8, message_count=?9, flags=?10"));
+    ASSIGN_OR_RETURN(
+        Stmt * s,
+        db->Cached(
+            "INSERT INTO sessions(id, bot, user, channel, host, started_ms, last_activity_ms, "
+            "ended_ms,"
+            " message_count, flags) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)"
+            " ON CONFLICT(id) DO UPDATE SET bot=?2, user=?3, channel=?4, host=?5, started_ms=?6,"
+            " last_activity_ms=?7, ended_ms=?8, message_count=?9, flags=?10"));
     for (const auto& r : b.sessions) {
       s->Bind(1, r.id).Bind(2, r.bot).Bind(3, r.user).Bind(4, r.channel).Bind(5, r.host);
       s->Bind(6, r.started_ms).Bind(7, r.last_activity_ms).Bind(8, r.ended_ms);
@@ -144,9 +147,10 @@ Status SqliteStore::ApplyBatch(Db* db, const WriteBatch& b) {
     }
   }
   if (!b.messages.empty()) {
-    ASSIGN_OR_RETURN(Stmt * s, db->Cached(
-        "INSERT INTO messages(session_id, ts_ms, seq, from_user, text, latency_ms)"
-        " VALUES (?1,?2,?3,?4,?5,?6)"));
+    ASSIGN_OR_RETURN(
+        Stmt * s,
+        db->Cached("INSERT INTO messages(session_id, ts_ms, seq, from_user, text, latency_ms)"
+                   " VALUES (?1,?2,?3,?4,?5,?6)"));
     for (const auto& m : b.messages) {
       s->Bind(1, m.session_id).Bind(2, m.ts_ms).Bind(3, m.seq).Bind(4, m.from_user ? 1 : 0);
       if (m.text) {
@@ -159,9 +163,9 @@ Status SqliteStore::ApplyBatch(Db* db, const WriteBatch& b) {
     }
   }
   if (!b.logs.empty()) {
-    ASSIGN_OR_RETURN(Stmt * s, db->Cached(
-        "INSERT INTO logs(ts_ms, seq, host, bot, session, level, message)"
-        " VALUES (?1,?2,?3,?4,?5,?6,?7)"));
+    ASSIGN_OR_RETURN(Stmt * s,
+                     db->Cached("INSERT INTO logs(ts_ms, seq, host, bot, session, level, message)"
+                                " VALUES (?1,?2,?3,?4,?5,?6,?7)"));
     for (const auto& l : b.logs) {
       s->Bind(1, l.ts_ms).Bind(2, l.seq).Bind(3, l.host).Bind(4, l.bot).Bind(5, l.session);
       s->Bind(6, l.level).Bind(7, l.message);
@@ -169,9 +173,11 @@ Status SqliteStore::ApplyBatch(Db* db, const WriteBatch& b) {
     }
   }
   if (!b.series_defs.empty()) {
-    ASSIGN_OR_RETURN(Stmt * s, db->Cached(
-        "INSERT OR IGNORE INTO series(id, field, host, bot, channel, mount, gpu, service)"
-        " VALUES (?1,?2,?3,?4,?5,?6,?7,?8)"));
+    ASSIGN_OR_RETURN(
+        Stmt * s,
+        db->Cached(
+            "INSERT OR IGNORE INTO series(id, field, host, bot, channel, mount, gpu, service)"
+            " VALUES (?1,?2,?3,?4,?5,?6,?7,?8)"));
     for (const auto& d : b.series_defs) {
       s->Bind(1, d.id).Bind(2, d.field).Bind(3, d.host).Bind(4, d.bot).Bind(5, d.channel);
       s->Bind(6, d.mount).Bind(7, d.gpu).Bind(8, d.service);
@@ -179,10 +185,12 @@ Status SqliteStore::ApplyBatch(Db* db, const WriteBatch& b) {
     }
   }
   if (!b.chunks.empty()) {
-    ASSIGN_OR_RETURN(Stmt * s, db->Cached(
-        "INSERT INTO chunks(series_id, tier, start_ms, end_ms, count, data)"
-        " VALUES (?1,?2,?3,?4,?5,?6) ON CONFLICT(series_id, tier, start_ms) DO UPDATE SET"
-        " end_ms=?4, count=?5, data=?6"));
+    ASSIGN_OR_RETURN(
+        Stmt * s,
+        db->Cached(
+            "INSERT INTO chunks(series_id, tier, start_ms, end_ms, count, data)"
+            " VALUES (?1,?2,?3,?4,?5,?6) ON CONFLICT(series_id, tier, start_ms) DO UPDATE SET"
+            " end_ms=?4, count=?5, data=?6"));
     for (const auto& c : b.chunks) {
       s->Bind(1, c.series_id).Bind(2, static_cast<int>(c.tier)).Bind(3, c.start_ms);
       s->Bind(4, c.end_ms).Bind(5, c.count).BindBlob(6, c.data);
@@ -190,9 +198,9 @@ Status SqliteStore::ApplyBatch(Db* db, const WriteBatch& b) {
     }
   }
   if (!b.meta.empty()) {
-    ASSIGN_OR_RETURN(Stmt * s, db->Cached(
-        "INSERT INTO meta(key, value) VALUES (?1, ?2)"
-        " ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
+    ASSIGN_OR_RETURN(Stmt * s,
+                     db->Cached("INSERT INTO meta(key, value) VALUES (?1, ?2)"
+                                " ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
     for (const auto& [k, v] : b.meta) {
       s->Bind(1, k).Bind(2, v);
       RETURN_IF_ERROR(s->Run());
@@ -262,8 +270,10 @@ Status SqliteStore::CreateToken(const TokenRecord& t) {
     s.Bind(1, t.name);
     ASSIGN_OR_RETURN(bool exists, s.Step());
     if (exists) return Status::AlreadyExists("a token named \"" + t.name + "\" already exists");
-    ASSIGN_OR_RETURN(Stmt ins, db->Prepare(
-        "INSERT INTO tokens(id, name, role, hash, created_ms) VALUES (?1,?2,?3,?4,?5)"));
+    ASSIGN_OR_RETURN(
+        Stmt ins,
+        db->Prepare(
+            "INSERT INTO tokens(id, name, role, hash, created_ms) VALUES (?1,?2,?3,?4,?5)"));
     ins.Bind(1, t.id).Bind(2, t.name).Bind(3, t.role).Bind(4, t.hash).Bind(5, t.created_ms);
     RETURN_IF_ERROR(ins.Run());
     return BumpTokensVersion(db);
@@ -272,8 +282,10 @@ Status SqliteStore::CreateToken(const TokenRecord& t) {
 
 StatusOr<std::vector<TokenRecord>> SqliteStore::ListTokens() {
   ASSIGN_OR_RETURN(auto r, Reader());
-  ASSIGN_OR_RETURN(Stmt s, r->Prepare(
-      "SELECT id, name, role, hash, created_ms, last_used_ms FROM tokens ORDER BY name"));
+  ASSIGN_OR_RETURN(
+      Stmt s,
+      r->Prepare(
+          "SELECT id, name, role, hash, created_ms, last_used_ms FROM tokens ORDER BY name"));
   std::vector<TokenRecord> out;
   while (true) {
     ASSIGN_OR_RETURN(bool row, s.Step());
@@ -296,8 +308,10 @@ Status SqliteStore::RevokeToken(std::string_view name) {
 
 StatusOr<std::optional<TokenRecord>> SqliteStore::FindTokenByHash(std::string_view hash) {
   ASSIGN_OR_RETURN(auto r, Reader());
-  ASSIGN_OR_RETURN(Stmt * s, r->Cached(
-      "SELECT id, name, role, hash, created_ms, last_used_ms FROM tokens WHERE hash = ?1"));
+  ASSIGN_OR_RETURN(
+      Stmt * s,
+      r->Cached(
+          "SELECT id, name, role, hash, created_ms, last_used_ms FROM tokens WHERE hash = ?1"));
   s->Bind(1, hash);
   ASSIGN_OR_RETURN(bool row, s->Step());
   std::optional<TokenRecord> out;
@@ -315,8 +329,10 @@ Status SqliteStore::TouchTokens(const std::vector<std::pair<std::string, int64_t
   if (last_used.empty()) return Status::OK();
   auto copy = last_used;
   return RunOnWriter([copy](Db* db) -> Status {
-    ASSIGN_OR_RETURN(Stmt s, db->Prepare(
-        "UPDATE tokens SET last_used_ms = max(coalesce(last_used_ms, 0), ?2) WHERE id = ?1"));
+    ASSIGN_OR_RETURN(
+        Stmt s,
+        db->Prepare(
+            "UPDATE tokens SET last_used_ms = max(coalesce(last_used_ms, 0), ?2) WHERE id = ?1"));
     for (const auto& [id, ms] : copy) {
       s.Bind(1, id).Bind(2, ms);
       RETURN_IF_ERROR(s.Run());
@@ -377,9 +393,10 @@ StatusOr<SessionPage> SqliteStore::ListSessions(const SessionQuery& q) {
   if (!q.q.empty()) {
     std::string fts = BuildFtsQuery(q.q);
     if (!fts.empty()) {
-      add_text(" AND id IN (SELECT m.session_id FROM messages m WHERE m.id IN"
-               " (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?))",
-               fts);
+      add_text(
+          " AND id IN (SELECT m.session_id FROM messages m WHERE m.id IN"
+          " (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?))",
+          fts);
     }
   }
   ASSIGN_OR_RETURN(auto r, Reader());
@@ -408,9 +425,10 @@ StatusOr<SessionPage> SqliteStore::ListSessions(const SessionQuery& q) {
 
 StatusOr<std::optional<SessionRecord>> SqliteStore::GetSessionRecord(std::string_view id) {
   ASSIGN_OR_RETURN(auto r, Reader());
-  ASSIGN_OR_RETURN(Stmt * s, r->Cached(
-      "SELECT id, bot, user, channel, host, started_ms, last_activity_ms, ended_ms,"
-      " message_count, flags FROM sessions WHERE id = ?1"));
+  ASSIGN_OR_RETURN(
+      Stmt * s,
+      r->Cached("SELECT id, bot, user, channel, host, started_ms, last_activity_ms, ended_ms,"
+                " message_count, flags FROM sessions WHERE id = ?1"));
   s->Bind(1, id);
   ASSIGN_OR_RETURN(bool row, s->Step());
   std::optional<SessionRecord> out;
@@ -433,9 +451,11 @@ StatusOr<std::optional<SessionDetail>> SqliteStore::GetSession(std::string_view 
     ASSIGN_OR_RETURN(bool row, s.Step());
     d.message_total = row ? s.Int(0) : 0;
   }
-  ASSIGN_OR_RETURN(Stmt s, r->Prepare(
-      "SELECT ts_ms, seq, from_user, text, latency_ms FROM messages WHERE session_id = ?1"
-      " ORDER BY ts_ms, seq LIMIT ?2 OFFSET ?3"));
+  ASSIGN_OR_RETURN(
+      Stmt s,
+      r->Prepare(
+          "SELECT ts_ms, seq, from_user, text, latency_ms FROM messages WHERE session_id = ?1"
+          " ORDER BY ts_ms, seq LIMIT ?2 OFFSET ?3"));
   const int per = std::max(1, messages_per_page);
   s.Bind(1, id).Bind(2, int64_t{per}).Bind(3, int64_t{std::max(1, messages_page) - 1} * per);
   while (true) {
@@ -472,9 +492,11 @@ StatusOr<TodayStats> SqliteStore::ComputeToday(int64_t day_start_ms, int64_t now
   TodayStats t;
   ASSIGN_OR_RETURN(auto r, Reader());
   {
-    ASSIGN_OR_RETURN(Stmt s, r->Prepare(
-        "SELECT count(*), total(CASE WHEN from_user = 0 THEN latency_ms END),"
-        " count(CASE WHEN from_user = 0 THEN latency_ms END) FROM messages WHERE ts_ms >= ?1"));
+    ASSIGN_OR_RETURN(
+        Stmt s,
+        r->Prepare(
+            "SELECT count(*), total(CASE WHEN from_user = 0 THEN latency_ms END),"
+            " count(CASE WHEN from_user = 0 THEN latency_ms END) FROM messages WHERE ts_ms >= ?1"));
     s.Bind(1, day_start_ms);
     ASSIGN_OR_RETURN(bool row, s.Step());
     if (row) {
@@ -484,9 +506,10 @@ StatusOr<TodayStats> SqliteStore::ComputeToday(int64_t day_start_ms, int64_t now
     }
   }
   {
-    ASSIGN_OR_RETURN(Stmt s, r->Prepare(
-        "SELECT count(*), total(coalesce(ended_ms, last_activity_ms) - started_ms)"
-        " FROM sessions WHERE started_ms >= ?1"));
+    ASSIGN_OR_RETURN(
+        Stmt s,
+        r->Prepare("SELECT count(*), total(coalesce(ended_ms, last_activity_ms) - started_ms)"
+                   " FROM sessions WHERE started_ms >= ?1"));
     s.Bind(1, day_start_ms);
     ASSIGN_OR_RETURN(bool row, s.Step());
     if (row) {
@@ -495,8 +518,9 @@ StatusOr<TodayStats> SqliteStore::ComputeToday(int64_t day_start_ms, int64_t now
     }
   }
   {
-    ASSIGN_OR_RETURN(Stmt s, r->Prepare(
-        "SELECT ts_ms / 1000, count(*) FROM messages WHERE ts_ms >= ?1 GROUP BY 1"));
+    ASSIGN_OR_RETURN(
+        Stmt s,
+        r->Prepare("SELECT ts_ms / 1000, count(*) FROM messages WHERE ts_ms >= ?1 GROUP BY 1"));
     s.Bind(1, now_ms - 3'600'000);
     while (true) {
       ASSIGN_OR_RETURN(bool row, s.Step());
@@ -529,9 +553,9 @@ StatusOr<std::vector<LogRecord>> SqliteStore::QueryLogs(const LogQuery& q, int64
     *total = row ? s.Int(0) : 0;
   }
   const int per_page = std::clamp(q.per_page, 1, 1000);
-  ASSIGN_OR_RETURN(Stmt s, r->Prepare(
-      "SELECT ts_ms, seq, host, bot, session, level, message FROM logs" + where +
-      " ORDER BY ts_ms DESC, seq DESC LIMIT ? OFFSET ?"));
+  ASSIGN_OR_RETURN(
+      Stmt s, r->Prepare("SELECT ts_ms, seq, host, bot, session, level, message FROM logs" + where +
+                         " ORDER BY ts_ms DESC, seq DESC LIMIT ? OFFSET ?"));
   int i = 1;
   for (auto& b : binds) b(s, i);
   s.Bind(i, int64_t{per_page}).Bind(i + 1, int64_t{std::max(1, q.page) - 1} * per_page);
@@ -556,8 +580,10 @@ StatusOr<std::vector<LogRecord>> SqliteStore::QueryLogs(const LogQuery& q, int64
 
 StatusOr<std::vector<SeriesDef>> SqliteStore::LoadSeries() {
   ASSIGN_OR_RETURN(auto r, Reader());
-  ASSIGN_OR_RETURN(Stmt s, r->Prepare(
-      "SELECT id, field, host, bot, channel, mount, gpu, service FROM series ORDER BY id"));
+  ASSIGN_OR_RETURN(
+      Stmt s,
+      r->Prepare(
+          "SELECT id, field, host, bot, channel, mount, gpu, service FROM series ORDER BY id"));
   std::vector<SeriesDef> out;
   while (true) {
     ASSIGN_OR_RETURN(bool row, s.Step());
@@ -571,9 +597,11 @@ StatusOr<std::vector<SeriesDef>> SqliteStore::LoadSeries() {
 StatusOr<std::vector<ChunkRecord>> SqliteStore::ReadChunks(int64_t series_id, Tier tier,
                                                            int64_t from_ms, int64_t to_ms) {
   ASSIGN_OR_RETURN(auto r, Reader());
-  ASSIGN_OR_RETURN(Stmt * s, r->Cached(
-      "SELECT start_ms, end_ms, count, data FROM chunks WHERE series_id = ?1 AND tier = ?2"
-      " AND end_ms >= ?3 AND start_ms <= ?4 ORDER BY start_ms"));
+  ASSIGN_OR_RETURN(
+      Stmt * s,
+      r->Cached(
+          "SELECT start_ms, end_ms, count, data FROM chunks WHERE series_id = ?1 AND tier = ?2"
+          " AND end_ms >= ?3 AND start_ms <= ?4 ORDER BY start_ms"));
   s->Bind(1, series_id).Bind(2, static_cast<int>(tier)).Bind(3, from_ms).Bind(4, to_ms);
   std::vector<ChunkRecord> out;
   while (true) {
@@ -596,6 +624,23 @@ StatusOr<std::vector<ChunkRecord>> SqliteStore::ReadChunks(int64_t series_id, Ti
   return out;
 }
 
+StatusOr<std::vector<ChunkRecord>> SqliteStore::ReadChunksAt(Tier tier, int64_t start_ms) {
+  ASSIGN_OR_RETURN(auto r, Reader());
+  ASSIGN_OR_RETURN(
+      Stmt s,
+      r->Prepare(
+          "SELECT series_id, end_ms, count, data FROM chunks WHERE tier = ?1 AND start_ms = ?2"));
+  s.Bind(1, static_cast<int>(tier)).Bind(2, start_ms);
+  std::vector<ChunkRecord> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    out.push_back(
+        ChunkRecord{s.Int(0), tier, start_ms, s.Int(1), s.Int(2), std::string(s.Blob(3))});
+  }
+  return out;
+}
+
 StatusOr<int64_t> SqliteStore::DeleteChunksBefore(Tier tier, int64_t before_ms) {
   int64_t n = 0;
   RETURN_IF_ERROR(RunOnWriter([&](Db* db) -> Status {
@@ -611,13 +656,15 @@ StatusOr<int64_t> SqliteStore::DeleteChunksBefore(Tier tier, int64_t before_ms) 
 StatusOr<int64_t> SqliteStore::DeleteSessionsBefore(int64_t before_ms) {
   int64_t n = 0;
   RETURN_IF_ERROR(RunOnWriter([&](Db* db) -> Status {
-    ASSIGN_OR_RETURN(Stmt m, db->Prepare(
-        "DELETE FROM messages WHERE session_id IN (SELECT id FROM sessions WHERE"
-        " ended_ms IS NOT NULL AND last_activity_ms < ?1)"));
+    ASSIGN_OR_RETURN(
+        Stmt m,
+        db->Prepare("DELETE FROM messages WHERE session_id IN (SELECT id FROM sessions WHERE"
+                    " ended_ms IS NOT NULL AND last_activity_ms < ?1)"));
     m.Bind(1, before_ms);
     RETURN_IF_ERROR(m.Run());
-    ASSIGN_OR_RETURN(Stmt s, db->Prepare(
-        "DELETE FROM sessions WHERE ended_ms IS NOT NULL AND last_activity_ms < ?1"));
+    ASSIGN_OR_RETURN(
+        Stmt s,
+        db->Prepare("DELETE FROM sessions WHERE ended_ms IS NOT NULL AND last_activity_ms < ?1"));
     s.Bind(1, before_ms);
     RETURN_IF_ERROR(s.Run());
     n = db->Changes();

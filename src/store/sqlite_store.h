@@ -52,6 +52,7 @@ class SqliteStore : public Store {
   StatusOr<std::vector<SeriesDef>> LoadSeries() override;
   StatusOr<std::vector<ChunkRecord>> ReadChunks(int64_t series_id, Tier tier, int64_t from_ms,
                                                 int64_t to_ms) override;
+  StatusOr<std::vector<ChunkRecord>> ReadChunksAt(Tier tier, int64_t start_ms) override;
 
   StatusOr<int64_t> DeleteChunksBefore(Tier tier, int64_t before_ms) override;
   StatusOr<int64_t> DeleteSessionsBefore(int64_t before_ms) override;

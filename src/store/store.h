@@ -42,7 +42,7 @@ class Store {
   // ---- Tokens (synchronous: management commands use them from another process) ----
   virtual Status CreateToken(const TokenRecord& token) = 0;  // a taken name -> kAlreadyExists
   virtual StatusOr<std::vector<TokenRecord>> ListTokens() = 0;
-  virtual Status RevokeToken(std::string_view name) = 0;     // unknown -> kNotFound
+  virtual Status RevokeToken(std::string_view name) = 0;  // unknown -> kNotFound
   virtual StatusOr<std::optional<TokenRecord>> FindTokenByHash(std::string_view hash) = 0;
   // Changes whenever a token is created or revoked, by any process.
   virtual StatusOr<int64_t> TokensVersion() = 0;
@@ -62,6 +62,8 @@ class Store {
   virtual StatusOr<std::vector<SeriesDef>> LoadSeries() = 0;
   virtual StatusOr<std::vector<ChunkRecord>> ReadChunks(int64_t series_id, Tier tier,
                                                         int64_t from_ms, int64_t to_ms) = 0;
+  // Every chunk of `tier` that starts exactly at `start_ms` (all series).
+  virtual StatusOr<std::vector<ChunkRecord>> ReadChunksAt(Tier tier, int64_t start_ms) = 0;
 
   // ---- Retention (janitor) ----
   // Deletes chunks of `tier` ending before `before_ms`; returns rows deleted.

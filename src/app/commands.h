@@ -1,0 +1,30 @@
+// The management subcommands (SPEC 2). Each returns the process exit code: 0 ok, 1 runtime
+// failure, 2 usage or configuration error. They open the store directly and work while
+// `serve` runs (they never take the data-dir lock).
+#ifndef BOTMON_APP_COMMANDS_H_
+#define BOTMON_APP_COMMANDS_H_
+
+#include <optional>
+#include <string>
+
+namespace botmon {
+
+struct StoreFlags {
+  std::optional<std::string> config, data_dir, store;
+};
+
+int TokenCreate(const StoreFlags& f, const std::string& name, const std::string& role);
+int TokenList(const StoreFlags& f);
+int TokenRevoke(const StoreFlags& f, const std::string& name);
+
+struct MonitorFlags {
+  std::string url;
+  std::string token;
+  bool once = false;
+};
+// Polls url/api/monitoring/status every tick and prints the console block (SPEC 11).
+int RunMonitor(const MonitorFlags& f);
+
+}  // namespace botmon
+
+#endif  // BOTMON_APP_COMMANDS_H_
