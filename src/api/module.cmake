@@ -5,5 +5,5 @@ botmon_module(api
        botmon_http)
 
 botmon_test(api_test
-  SOURCES api/mask_test.cc api/history_test.cc
+  SOURCES api/mask_test.cc api/history_test.cc api/routes_auth_test.cc
   DEPS botmon_api)
