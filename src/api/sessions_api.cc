@@ -1,7 +1,5 @@
 #include "api/sessions_api.h"
 
-#include <thread>
-
 #include "api/mask.h"
 #include "api/nodes.h"
 #include "api/query.h"
@@ -69,12 +67,8 @@ bool ShouldMask(const ApiContext* ctx, const Request& req) {
 
 void WaitForAcknowledgedWrites(ApiContext* ctx) {
   if (ctx->pipeline == nullptr) return;
-  const int64_t want = ctx->pipeline->stats().last_seq;
-  for (int i = 0; i < 200; ++i) {  // at most ~2 s
-    auto mark = ctx->store->GetMeta("sessions_mark");
-    if (!mark.ok() || (mark->has_value() && std::stoll(**mark) >= want) || want == 0) return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  // Bounded: a store that cannot keep up must not hold readers forever.
+  ctx->pipeline->WaitCommitted(ctx->pipeline->stats().last_seq, 2000);
 }
 
 std::string SessionRowJson(const SessionRecord& s, bool mask) {

@@ -352,11 +352,8 @@ void App::Tick(int64_t t_ms) {
   pipeline_->Post([this, t_ms, series_mark] {
     TickAccumulator::Batch b(&acc_);
     tracker_->ExpireIdle(t_ms, &b);
-    auto smark = store_->GetMeta("sessions_mark");
-    if (smark.ok() && smark->has_value()) {
-      const int64_t applied = std::min<int64_t>(series_mark, std::stoll(**smark));
-      ingest_log_->DeleteApplied(applied, clock_->NowMs() - kDedupWindowMs);
-    }
+    const int64_t applied = std::min(series_mark, pipeline_->committed_seq());
+    ingest_log_->DeleteApplied(applied, clock_->NowMs() - kDedupWindowMs);
   });
   if (flags_.monitor) PrintConsole(t_ms);
 }

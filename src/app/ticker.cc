@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/thread_name.h"
+
 namespace botmon {
 
 void Ticker::Start() {
@@ -10,7 +12,10 @@ void Ticker::Start() {
     const int64_t p = std::max<int64_t>(1, s.job.period_ms());
     s.next_ms = s.job.aligned ? NextAligned(now, p) : now + p;
   }
-  thread_ = std::thread([this] { Loop(); });
+  thread_ = std::thread([this] {
+    SetThreadName("ticker");
+    Loop();
+  });
 }
 
 void Ticker::Stop() {

@@ -43,7 +43,10 @@ Principal TokenCache::Verify(std::string_view token) {
 }
 
 Status TokenCache::Refresh() {
+  std::string stamp = store_->ChangeStamp();
+  if (!stamp.empty() && stamp == stamp_) return Status::OK();  // nothing committed since
   ASSIGN_OR_RETURN(int64_t v, store_->TokensVersion());
+  stamp_ = std::move(stamp);
   {
     std::shared_lock lock(mu_);
     if (v == version_) return Status::OK();

@@ -2,7 +2,7 @@
 // "a verified-token cache").
 //
 // Positive entries are kept until the store's tokens version changes (a create or revoke by any
-// process); Refresh() polls that version (the ticker calls it every 250 ms, so a revoke takes
+// process); Refresh() polls that version (the ticker calls it every 500 ms, so a revoke takes
 // effect within 1 s). A token never seen before is looked up once in the store, so a token made
 // by `botmon token create` works at once; unknown hashes are remembered (bounded) so that
 // repeated wrong tokens cost no query. Thread-safe.
@@ -32,7 +32,8 @@ class TokenCache {
   // `presented` is set whenever a credential was given.
   Principal Verify(std::string_view token);
 
-  // Reloads when the tokens version moved. Returns an error only when the store failed.
+  // Reloads when the tokens version moved; asks the store only when its change stamp moved.
+  // Returns an error only when the store failed.
   Status Refresh();
 
   // (token id, last use) pairs since the last call, for the store (written lazily).
@@ -49,6 +50,7 @@ class TokenCache {
   std::unordered_map<std::string, Entry> by_hash_;  // GUARDED_BY(mu_)
   std::unordered_set<std::string> unknown_;         // GUARDED_BY(mu_)
   int64_t version_ = -1;                            // GUARDED_BY(mu_)
+  std::string stamp_;  // the store's change stamp at the last version check (Refresh only)
   std::mutex used_mu_;
   std::unordered_map<std::string, int64_t> last_used_;  // GUARDED_BY(used_mu_)
 };

@@ -12,6 +12,7 @@
 #include <map>
 
 #include "core/log.h"
+#include "core/thread_name.h"
 
 namespace botmon {
 namespace {
@@ -95,7 +96,10 @@ ConfigWatcher::ConfigWatcher(int inotify_fd, int wake_fd, std::vector<Watched> w
       watched_(std::move(watched)),
       callback_(std::move(callback)),
       debounce_(debounce) {
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] {
+    SetThreadName("config-watch");
+    Run();
+  });
 }
 
 ConfigWatcher::~ConfigWatcher() {

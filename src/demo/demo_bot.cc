@@ -7,6 +7,7 @@
 
 #include "botmon/client.hpp"
 #include "core/log.h"
+#include "core/thread_name.h"
 #include "demo/demo_generator.h"
 
 namespace botmon {
@@ -40,7 +41,10 @@ Status DemoBot::Start() {
   };
   client_ = std::make_unique<Client>(std::move(co));
   started_ = true;
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] {
+    SetThreadName("demo");
+    Run();
+  });
   return Status::OK();
 }
 

@@ -1,6 +1,7 @@
 // Server: the listener (accept loop), the I/O and worker threads, and the stop sequence. The
 // per-connection work is in http_session.cc and sse_stream.cc.
 #include <algorithm>
+
 #include <charconv>
 #include <exception>
 #include <thread>
@@ -11,6 +12,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include "core/thread_name.h"
 #include "http/http_session.h"
 #include "http/server.h"
 #include "http/server_core.h"
@@ -248,6 +250,7 @@ void Server::Start() {
   const int n = core.opts.io_threads > 0 ? core.opts.io_threads : 1;
   for (int i = 0; i < n; ++i) {
     impl_->threads.emplace_back([ioc = core.ioc.get()] {
+      SetThreadName("io");
       // Handlers do not throw; if one does anyway (bad_alloc), keep the thread serving.
       while (true) {
         try {

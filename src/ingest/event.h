@@ -37,9 +37,9 @@ enum class LogLevel : uint8_t { kWarning = 0, kError, kCritical };
 std::string_view LogLevelName(LogLevel l);  // "warning", "error", "critical"
 
 // Limits of SPEC 5.
-inline constexpr size_t kMaxTextBytes = 64 * 1024;   // text, message, comment
-inline constexpr size_t kMaxEventIdBytes = 128;      // `id`
-inline constexpr size_t kMaxIdentBytes = 256;        // host, bot, session, user, channel, route, model
+inline constexpr size_t kMaxTextBytes = 64 * 1024;  // text, message, comment
+inline constexpr size_t kMaxEventIdBytes = 128;     // `id`
+inline constexpr size_t kMaxIdentBytes = 256;  // host, bot, session, user, channel, route, model
 inline constexpr size_t kMaxEventsPerBody = 100'000;
 inline constexpr double kMaxLatencyMs = 3'600'000;
 inline constexpr int64_t kMaxFutureMs = 5 * 60'000;
@@ -50,7 +50,7 @@ struct BotEvent {
   bool ts_given = false;  // false: ts_ms is the receive time
   int64_t ts_ms = 0;
 
-  std::string id;  // dedup id, optional
+  std::string id;                                 // dedup id, optional
   std::string host, bot, session, user, channel;  // channel lower-cased
   std::string text;  // message.* text, log message, feedback comment (redacted)
 

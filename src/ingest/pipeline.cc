@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/log.h"
+#include "core/thread_name.h"
 #include "ingest/accumulate.h"
 
 namespace botmon {
@@ -93,13 +94,19 @@ Status IngestPipeline::Replay(int64_t sessions_mark, int64_t series_mark,
   (void)tracker_->TakeChanges();
   wb.meta.emplace_back("sessions_mark", std::to_string(next_seq_ - 1));
   wb.meta.emplace_back("custom_fields", catalog_->Serialize());
-  store_->Write(std::move(wb), nullptr);
+  const int64_t mark = next_seq_ - 1;
+  store_->Write(std::move(wb), [this, mark](Status s) {
+    if (s.ok()) MarkCommitted(mark);
+  });
   if (replayed > 0) LOG_INFO("replayed {} events from the ingest log", replayed);
   return store_->Flush();
 }
 
 void IngestPipeline::Start() {
-  thread_ = std::thread([this] { Loop(); });
+  thread_ = std::thread([this] {
+    SetThreadName("ingest-writer");
+    Loop();
+  });
 }
 
 void IngestPipeline::Stop() {
@@ -135,6 +142,18 @@ void IngestPipeline::Submit(IngestJob job) {
   for (auto& j : to_429) j.done(Failure(429, "the ingest queue is full", 1));
 }
 
+std::chrono::milliseconds IngestPipeline::IdleWaitLocked(int64_t now) const {
+  // Sleep until there is work (the condition variable wakes us) or one of our deadlines: the
+  // 429 of a waiting batch, or a coalesced session change due for publication. An idle server
+  // thus wakes this thread only for the ticks' posted tasks.
+  int64_t wait = 60'000;
+  if (!parked_.empty() && full_since_mono_ms_ >= 0) {
+    wait = std::min(wait, full_since_mono_ms_ + opts_.full_for_ms_before_429 + 1 - now);
+  }
+  if (!pending_sessions_.empty()) wait = std::min(wait, opts_.session_publish_interval_ms / 4);
+  return std::chrono::milliseconds(std::max<int64_t>(wait, 1));
+}
+
 void IngestPipeline::ThrottleParkedLocked(int64_t now_mono_ms, std::vector<IngestJob>* to_429) {
   if (full_since_mono_ms_ < 0 ||
       now_mono_ms - full_since_mono_ms_ <= opts_.full_for_ms_before_429) {
@@ -162,8 +181,10 @@ void IngestPipeline::Loop() {
     bool stop = false;
     {
       std::unique_lock lock(mu_);
-      cv_.wait_for(lock, std::chrono::milliseconds(200),
-                   [&] { return stopping_ || !queue_.empty() || !tasks_.empty(); });
+      cv_.wait_for(lock, IdleWaitLocked(MonoMs(clock_)), [&] {
+        return stopping_ || !tasks_.empty() ||
+               (!queue_.empty() && store_backlog_.load() < opts_.max_store_backlog);
+      });
       tasks.swap(tasks_);
       // Back-pressure from the store: leave the jobs queued while it catches up.
       if (store_backlog_.load() < opts_.max_store_backlog || stopping_) {
@@ -269,9 +290,15 @@ void IngestPipeline::ProcessJobs(std::vector<IngestJob>* jobs) {
   wb.meta.emplace_back("sessions_mark", std::to_string(next_seq_ - 1));
   if (catalog_changed) wb.meta.emplace_back("custom_fields", catalog_->Serialize());
   store_backlog_ += 1;
-  store_->Write(std::move(wb), [this](Status s) {
+  const int64_t mark = next_seq_ - 1;
+  store_->Write(std::move(wb), [this, mark](Status s) {
     store_backlog_ -= 1;
-    if (!s.ok()) LogEvery("store-write", spdlog::level::err, "store write failed: " + s.message());
+    cv_.notify_one();  // the writer may be waiting for the store to catch up
+    if (s.ok()) {
+      MarkCommitted(mark);
+    } else {
+      LogEvery("store-write", spdlog::level::err, "store write failed: " + s.message());
+    }
   });
   for (size_t j = 0; j < jobs->size(); ++j) {
     IngestJob& job = (*jobs)[j];
@@ -319,6 +346,20 @@ void IngestPipeline::PublishSessions(bool force) {
                                                                  : std::next(it);
     }
   }
+}
+
+void IngestPipeline::MarkCommitted(int64_t seq) {
+  {
+    std::lock_guard lock(committed_mu_);
+    if (seq > committed_seq_.load()) committed_seq_.store(seq, std::memory_order_release);
+  }
+  committed_cv_.notify_all();
+}
+
+bool IngestPipeline::WaitCommitted(int64_t seq, int64_t timeout_ms) const {
+  std::unique_lock lock(committed_mu_);
+  return committed_cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
+                                [&] { return committed_seq_.load() >= seq; });
 }
 
 PipelineStats IngestPipeline::stats() const {

@@ -89,6 +89,10 @@ class IngestPipeline {
   void Post(std::function<void()> task);
 
   PipelineStats stats() const;
+  // The last sequence number whose sessions, transcripts and logs the store has committed.
+  int64_t committed_seq() const { return committed_seq_.load(std::memory_order_acquire); }
+  // Waits until committed_seq() >= seq or `timeout_ms` passes; true when reached.
+  bool WaitCommitted(int64_t seq, int64_t timeout_ms) const;
 
  private:
   void Loop();
@@ -96,6 +100,9 @@ class IngestPipeline {
   void PublishSessions(bool force);
   void ThrottleParkedLocked(int64_t now_mono_ms, std::vector<IngestJob>* to_429);
   bool SeenRecently(const std::string& id, int64_t now_ms);
+  void MarkCommitted(int64_t seq);
+  // How long the writer may sleep: until new work, or the next deadline it owns.
+  std::chrono::milliseconds IdleWaitLocked(int64_t now_mono_ms) const;
   void RememberId(const std::string& id, int64_t recv_ms);
 
   IngestLog* log_;
@@ -127,6 +134,9 @@ class IngestPipeline {
 
   std::atomic<uint64_t> accepted_{0}, rejected_{0}, duplicates_{0}, throttled_{0};
   std::atomic<int64_t> last_seq_{0};
+  std::atomic<int64_t> committed_seq_{0};
+  mutable std::mutex committed_mu_;
+  mutable std::condition_variable committed_cv_;
 };
 
 }  // namespace botmon

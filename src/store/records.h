@@ -36,8 +36,8 @@ struct SessionRecord {
 struct MessageRecord {
   std::string session_id;
   int64_t ts_ms = 0;
-  int64_t seq = 0;         // ingest sequence number: ties in ts keep arrival order
-  bool from_user = true;   // direction "user" or "bot"
+  int64_t seq = 0;                  // ingest sequence number: ties in ts keep arrival order
+  bool from_user = true;            // direction "user" or "bot"
   std::optional<std::string> text;  // nullopt with privacy.storeText: false
   std::optional<double> latency_ms;
 };
@@ -72,7 +72,7 @@ struct ChunkRecord {
   int64_t start_ms = 0;  // inclusive, aligned to the chunk period
   int64_t end_ms = 0;    // timestamp of the last point
   int64_t count = 0;
-  std::string data;      // series/chunk_codec.h encoding (rollups: series/rollup.h)
+  std::string data;  // series/chunk_codec.h encoding (rollups: series/rollup.h)
 };
 
 // Everything the writer commits in one transaction. Batches queued together are merged.
@@ -80,8 +80,8 @@ struct WriteBatch {
   std::vector<SessionRecord> sessions;  // upserts (whole row)
   std::vector<MessageRecord> messages;
   std::vector<LogRecord> logs;
-  std::vector<SeriesDef> series_defs;   // inserts (ids chosen by the caller)
-  std::vector<ChunkRecord> chunks;      // upserts by (series_id, tier, start_ms)
+  std::vector<SeriesDef> series_defs;                     // inserts (ids chosen by the caller)
+  std::vector<ChunkRecord> chunks;                        // upserts by (series_id, tier, start_ms)
   std::vector<std::pair<std::string, std::string>> meta;  // upserts
 
   bool empty() const {

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <future>
 
+#include "core/thread_name.h"
 #include "store/fts_query.h"
 #include "store/sqlite_schema.h"
 
@@ -27,14 +28,20 @@ StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path
     ASSIGN_OR_RETURN(auto r, Db::Open(path, /*read_only=*/true, /*create=*/false));
     store->pool_.push_back(std::move(r));
   }
-  store->writer_ = std::thread([s = store.get()] { s->WriterLoop(); });
+  store->writer_ = std::thread([s = store.get()] {
+    SetThreadName("store-writer");
+    s->WriterLoop();
+  });
   return store;
 }
 
 SqliteStore::SqliteStore(std::string path, std::unique_ptr<Db> writer)
     : path_(std::move(path)), writer_db_(std::move(writer)) {}
 
-SqliteStore::~SqliteStore() { Close(); }
+SqliteStore::~SqliteStore() {
+  Close();
+  if (wal_fd_ >= 0) ::close(wal_fd_);
+}
 
 void SqliteStore::Close() {
   {
@@ -318,6 +325,24 @@ StatusOr<std::optional<TokenRecord>> SqliteStore::FindTokenByHash(std::string_vi
   if (row) out = ReadToken(*s);
   s->Reset();
   return out;
+}
+
+std::string SqliteStore::ChangeStamp() const {
+  // In WAL mode every commit appends to <db>-wal (a checkpoint rewrites or truncates it), so
+  // its size and mtime change with any commit by any connection or process. fstat on a kept
+  // descriptor avoids a path lookup per call; the file is reopened if it was replaced.
+  std::lock_guard lock(stamp_mu_);
+  struct stat st;
+  if (wal_fd_ >= 0 && (::fstat(wal_fd_, &st) != 0 || st.st_nlink == 0)) {
+    ::close(wal_fd_);
+    wal_fd_ = -1;
+  }
+  if (wal_fd_ < 0) {
+    wal_fd_ = ::open((path_ + "-wal").c_str(), O_RDONLY | O_CLOEXEC);
+    if (wal_fd_ < 0 || ::fstat(wal_fd_, &st) != 0) return "";
+  }
+  return std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) + "." +
+         std::to_string(st.st_mtim.tv_nsec) + ":" + std::to_string(st.st_ino);
 }
 
 StatusOr<int64_t> SqliteStore::TokensVersion() {

@@ -39,6 +39,7 @@ class SqliteStore : public Store {
   Status RevokeToken(std::string_view name) override;
   StatusOr<std::optional<TokenRecord>> FindTokenByHash(std::string_view hash) override;
   StatusOr<int64_t> TokensVersion() override;
+  std::string ChangeStamp() const override;
   Status TouchTokens(const std::vector<std::pair<std::string, int64_t>>& last_used) override;
 
   StatusOr<SessionPage> ListSessions(const SessionQuery& q) override;
@@ -101,6 +102,8 @@ class SqliteStore : public Store {
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<Db>> pool_;
   std::atomic<bool> healthy_{true};
+  mutable std::mutex stamp_mu_;
+  mutable int wal_fd_ = -1;  // GUARDED_BY(stamp_mu_): <db>-wal, for ChangeStamp
 };
 
 }  // namespace botmon

@@ -46,6 +46,9 @@ class Store {
   virtual StatusOr<std::optional<TokenRecord>> FindTokenByHash(std::string_view hash) = 0;
   // Changes whenever a token is created or revoked, by any process.
   virtual StatusOr<int64_t> TokensVersion() = 0;
+  // A cheap stamp that changes whenever any process may have committed (no query: a stat of
+  // the write-ahead log). "" = unknown, ask the database.
+  virtual std::string ChangeStamp() const { return ""; }
   virtual Status TouchTokens(const std::vector<std::pair<std::string, int64_t>>& last_used) = 0;
 
   // ---- Sessions, transcripts, logs ----
