@@ -82,12 +82,13 @@ bench_free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
-# bench_wait_http URL SECONDS [curl args...]: until URL answers 2xx. Fails after SECONDS.
+# bench_wait_http URL SECONDS [PID]: until URL answers 2xx. Fails after SECONDS, or at once when
+# PID (the server) has exited.
 bench_wait_http() {
-  local url=$1 secs=$2 i
-  shift 2
+  local url=$1 secs=$2 pid=${3:-} i
   for ((i = 0; i < secs * 5; i++)); do
-    if curl -sf -o /dev/null --max-time 2 "$@" "$url"; then return 0; fi
+    if curl -sf -o /dev/null --max-time 2 "$url"; then return 0; fi
+    if [[ -n "$pid" ]] && ! bench_alive "$pid"; then return 1; fi
     sleep 0.2
   done
   return 1

@@ -80,7 +80,7 @@ start_botmon() {
   bench_track "$B_PID" "botmon ($name)" "$B_DIR/botmon.log"
   bench_wait_file "$B_DIR/port" 30 "$B_PID" || bench_die "botmon ($name) wrote no port file in 30 s"
   B_URL=http://127.0.0.1:$(cat "$B_DIR/port")
-  bench_wait_http "$B_URL/readyz" 30 || bench_die "botmon ($name) not ready at $B_URL/readyz in 30 s"
+  bench_wait_http "$B_URL/readyz" 30 "$B_PID" || bench_die "botmon ($name) not ready at $B_URL/readyz in 30 s (or it exited)"
   bench_log "botmon ($name) pid $B_PID at $B_URL, tick $tick"
 }
 
@@ -94,7 +94,7 @@ start_vm() {
   VM_PID=$!
   bench_track "$VM_PID" "victoria-metrics" "$d/vm.log"
   VM_URL=http://127.0.0.1:$port
-  bench_wait_http "$VM_URL/health" 30 || bench_die "VictoriaMetrics not healthy at $VM_URL in 30 s"
+  bench_wait_http "$VM_URL/health" 30 "$VM_PID" || bench_die "VictoriaMetrics not healthy at $VM_URL in 30 s (or it exited)"
   bench_log "victoria-metrics pid $VM_PID at $VM_URL"
 }
 
@@ -135,7 +135,7 @@ EOF
   IF_PID=$!
   bench_track "$IF_PID" "influxd" "$d/influx.log"
   IF_URL=http://127.0.0.1:$port
-  bench_wait_http "$IF_URL/ping" 30 || bench_die "InfluxDB not answering $IF_URL/ping in 30 s"
+  bench_wait_http "$IF_URL/ping" 30 "$IF_PID" || bench_die "InfluxDB not answering $IF_URL/ping in 30 s (or it exited)"
   curl -sf -o /dev/null -XPOST "$IF_URL/query" --data-urlencode "q=CREATE DATABASE bench" ||
     bench_die "InfluxDB: CREATE DATABASE bench failed"
   bench_log "influxd pid $IF_PID at $IF_URL (wal-fsync-delay ${BENCH_INFLUX_WAL_FSYNC_DELAY:-0s})"
@@ -160,7 +160,7 @@ EOF
   PR_PID=$!
   bench_track "$PR_PID" "prometheus" "$d/prometheus.log"
   PR_URL=http://127.0.0.1:$port
-  bench_wait_http "$PR_URL/-/ready" 30 || bench_die "Prometheus not ready at $PR_URL in 30 s"
+  bench_wait_http "$PR_URL/-/ready" 30 "$PR_PID" || bench_die "Prometheus not ready at $PR_URL in 30 s (or it exited)"
   for ((i = 0; i < 150; i++)); do  # until `up` has its first sample (at most 30 s)
     curl -sf --max-time 2 "$PR_URL/api/v1/query?query=up" | grep -q '"value"' && break
     sleep 0.2

@@ -15,7 +15,10 @@ bool IngestRateLimiter::Allow(const std::string& who, size_t events, int64_t rat
   b.tokens = std::min(static_cast<double>(rate),
                       b.tokens + static_cast<double>(now_ms - b.at_ms) * rate / 1000.0);
   b.at_ms = now_ms;
-  if (b.tokens < static_cast<double>(events)) return false;
+  // A body larger than one second's allowance passes when the bucket is full and leaves it in
+  // debt, so the average rate still holds and such a body is not refused forever.
+  const double need = std::min(static_cast<double>(events), static_cast<double>(rate));
+  if (b.tokens < need) return false;
   b.tokens -= static_cast<double>(events);
   return true;
 }

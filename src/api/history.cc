@@ -58,6 +58,13 @@ struct OutSeries {
 
 }  // namespace
 
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
 int64_t DefaultHistoryStep(int64_t period_ms, int64_t tick_ms) {
   static const int64_t kNice[] = {
       1'000,     2'000,      5'000,      10'000,     15'000,     30'000,      60'000,
@@ -123,13 +130,19 @@ Response HandleHistory(ApiContext* ctx, Request& req) {
   const std::string channel = req.Query("channel").value_or("");
 
   // The coarsest tier whose period divides the step and still holds the whole period.
-  const int64_t t0 = now - *period;
   Tier tier = Tier::kRaw;
-  if (*step % 3'600'000 == 0 || t0 < now - c.retention.rollup1m_ms) {
+  if (*step % 3'600'000 == 0 || *period > c.retention.rollup1m_ms) {
     tier = Tier::kRollup1h;
-  } else if (*step % 60'000 == 0 || t0 < now - c.retention.raw_ms) {
+  } else if (*step % 60'000 == 0 || *period > c.retention.raw_ms) {
     tier = Tier::kRollup1m;
   }
+  // Roll-up points cover whole minutes or hours: end the window on the tier's boundary (the
+  // current, partial period included) so that every bucket holds whole periods.
+  const int64_t tier_ms = tier == Tier::kRollup1h   ? 3'600'000
+                          : tier == Tier::kRollup1m ? 60'000
+                                                    : 0;
+  const int64_t end = tier_ms ? (now + tier_ms - 1) / tier_ms * tier_ms : now;
+  const int64_t t0 = end - *period;
 
   auto index_of = [&](int64_t t) -> int64_t {
     // Right-closed buckets: (t0 + i·step, t0 + (i+1)·step].
@@ -138,7 +151,7 @@ Response HandleHistory(ApiContext* ctx, Request& req) {
   };
 
   std::string out = "{\"period\":" + JsonString(FormatDuration(*period)) + ",\"from\":\"" +
-                    FormatRfc3339Ms(t0) + "\",\"to\":\"" + FormatRfc3339Ms(now) +
+                    FormatRfc3339Ms(t0) + "\",\"to\":\"" + FormatRfc3339Ms(end) +
                     "\",\"t0\":" + std::to_string(t0) + ",\"step_ms\":" + std::to_string(*step) +
                     ",\"tier\":\"" +
                     (tier == Tier::kRaw        ? "raw"
@@ -154,7 +167,7 @@ Response HandleHistory(ApiContext* ctx, Request& req) {
       if (!host.empty() && host != "*" && s.host != host) return false;
       if (!traffic) return true;
       if (bot.empty() && channel.empty()) return s.bot.empty() && s.channel.empty();
-      if (!bot.empty() && s.bot != bot) return false;
+      if (!bot.empty() && !EqualsIgnoreCase(s.bot, bot)) return false;
       if (channel.empty()) return s.channel.empty();
       return s.channel == channel;
     });
@@ -177,14 +190,14 @@ Response HandleHistory(ApiContext* ctx, Request& req) {
       }
       std::vector<Bucket> row(static_cast<size_t>(n));
       if (tier == Tier::kRaw) {
-        auto samples = ctx->series->ReadRaw(s.id, t0 + 1, now);
+        auto samples = ctx->series->ReadRaw(s.id, t0 + 1, end);
         if (!samples.ok()) return InternalError(samples.status());
         for (const auto& p : *samples) {
           int64_t i = index_of(p.ts_ms);
           if (i >= 0) row[static_cast<size_t>(i)].Add(p.value, 1, p.value, p.value);
         }
       } else {
-        auto pts = ctx->series->ReadRollup(s.id, tier, t0, now);
+        auto pts = ctx->series->ReadRollup(s.id, tier, t0, end);
         if (!pts.ok()) return InternalError(pts.status());
         for (const auto& p : *pts) {
           // A roll-up point stands for its period; place it by the period's end.

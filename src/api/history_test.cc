@@ -17,3 +17,21 @@ TEST(History, DefaultStepKeepsAtMost500Points) {
 
 }  // namespace
 }  // namespace botmon
+
+#include "api/events_api.h"
+
+namespace botmon {
+namespace {
+
+TEST(IngestRateLimiter, LargeBodyPassesWhenFullThenWaits) {
+  IngestRateLimiter l;
+  EXPECT_TRUE(l.Allow("t", 11, 0, 1000));         // off
+  EXPECT_TRUE(l.Allow("t", 11, 10, 1000));        // larger than 1 s worth: passes when full
+  EXPECT_FALSE(l.Allow("t", 1, 10, 1050));        // in debt: -1 + 0.5
+  EXPECT_TRUE(l.Allow("t", 1, 10, 1000 + 1300));  // 13 tokens later: 1 left
+  EXPECT_TRUE(l.Allow("u", 5, 10, 1000));         // per token
+  EXPECT_FALSE(l.Allow("u", 6, 10, 1000));
+}
+
+}  // namespace
+}  // namespace botmon

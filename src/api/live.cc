@@ -90,7 +90,10 @@ void LivePublisher::PublishConfig(bool ok, const std::string& error) {
 }
 
 void LivePublisher::Handle(Request& req, Responder responder) {
-  const Audience audience = ShouldMask(ctx_, req) ? Audience::kMasked : Audience::kFull;
+  // The audience is the role; whether the masked audience's frames are actually masked follows
+  // privacy.maskUsers at publish time, so a reload applies to open streams too.
+  const Audience audience =
+      req.principal.role == Role::kAdmin ? Audience::kFull : Audience::kMasked;
   responder.StartEventStream(InitialFrame(), audience);
 }
 

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <mutex>
 
@@ -126,6 +127,12 @@ int App::Run() {
                  "botmon: CLUSTER_ENABLED=true: clustering is not available in this build\n");
     return 2;
   }
+  if (!c.tls.cert.empty() || !c.tls.key.empty()) {
+    std::fprintf(stderr,
+                 "botmon: tls.cert/tls.key: TLS is not available in this build (it comes "
+                 "with clustering, SPEC 14); terminate TLS in front of botmon\n");
+    return 2;
+  }
   LogOptions lo;
   lo.level = flags_.log_level.value_or("info");
   lo.human = flags_.console;
@@ -167,6 +174,21 @@ Status App::Start(LoadedConfig loaded) {
   data_dir_ = c.data_dir;
   RETURN_IF_ERROR(MakeDirs(data_dir_, 0700));
   ASSIGN_OR_RETURN(lock_, DirLock::Acquire(data_dir_));
+  HostCollectorOptions hopts;
+  hopts.proc_root = c.collect.proc_root;
+  hopts.mounts = c.collect.mounts;
+  // The data dir's mount is always measured (SPEC 3), once even if it is also listed.
+  if (auto mp = MountPointOf(data_dir_); mp.ok()) {
+    if (std::find(hopts.mounts.begin(), hopts.mounts.end(), *mp) == hopts.mounts.end()) {
+      hopts.mounts.push_back(*mp);
+    }
+  } else {
+    LOG_WARN("cannot find the mount point of {}: {}", data_dir_, mp.status().message());
+  }
+  hopts.nvml_library = c.collect.nvml_library;
+  collector_ = std::make_unique<HostCollector>(hopts);
+  if (!collector_->gpu_available()) LOG_INFO("GPU: n/a ({})", collector_->gpu_disabled_reason());
+
   config_ = std::make_unique<ConfigHolder>(rc);
   const int64_t now = clock_->NowMs();
 
@@ -200,14 +222,6 @@ Status App::Start(LoadedConfig loaded) {
   popts.dedup_window_ms = kDedupWindowMs;
   pipeline_ = std::make_unique<IngestPipeline>(ingest_log_.get(), tracker_.get(), &acc_,
                                                store_.get(), &catalog_, clock_, popts);
-
-  HostCollectorOptions hopts;
-  hopts.proc_root = c.collect.proc_root;
-  hopts.mounts = c.collect.mounts;
-  hopts.mounts.push_back(data_dir_);  // the data dir's mount is always measured
-  hopts.nvml_library = c.collect.nvml_library;
-  collector_ = std::make_unique<HostCollector>(hopts);
-  if (!collector_->gpu_available()) LOG_INFO("GPU: n/a ({})", collector_->gpu_disabled_reason());
 
   tokens_ = std::make_unique<TokenCache>(store_.get(), clock_);
   RETURN_IF_ERROR(tokens_->Refresh());

@@ -69,6 +69,8 @@ void HostCollector::Impl::CollectCpu(HostSample* s) {
     StatusOr<std::optional<double>> pct = CpuUsagePercent(*prev_cpu, *cur);
     if (pct.ok()) {
       s->cpu_usage = *pct;
+      // No clock tick elapsed since the baseline: keep the older baseline for the next call.
+      if (!pct->has_value()) return;
     } else {
       s->errors.push_back("cpu.usage: " + pct.status().message());
     }
@@ -102,6 +104,10 @@ HostCollector::HostCollector(HostCollectorOptions opts) : impl_(std::make_unique
   impl_->stat_path = ProcPath(opts.proc_root, "stat");
   impl_->meminfo_path = ProcPath(opts.proc_root, "meminfo");
   impl_->mounts = UniqueMounts(opts.mounts);
+  // A baseline /proc/stat reading now, so that the first Collect() (the first tick) already
+  // has a CPU figure: it covers the time since construction, at most one tick.
+  HostSample baseline;
+  impl_->CollectCpu(&baseline);
   if (opts.nvml_library.empty()) {
     impl_->gpu_disabled_reason = "GPU collection disabled (no NVML library configured)";
     return;

@@ -37,7 +37,7 @@ struct GpuUsage {
 };
 
 struct HostSample {
-  std::optional<double> cpu_usage;  // absent on the first call (no previous /proc/stat)
+  std::optional<double> cpu_usage;  // absent when /proc/stat could not be read twice
   std::optional<double> mem_usage;  // %
   std::optional<double> mem_free_kb;
   std::vector<DiskUsage> disks;
@@ -52,7 +52,8 @@ class HostCollector {
   HostCollector(const HostCollector&) = delete;
   HostCollector& operator=(const HostCollector&) = delete;
 
-  // Reads everything once. CPU usage is the delta against the previous call (never since boot).
+  // Reads everything once. CPU usage is the delta against the previous call, or against the
+  // baseline the constructor read for the first call (never since boot).
   HostSample Collect();
 
   // True when NVML loaded and initialised with at least one device.

@@ -66,7 +66,7 @@ TEST(HostCollector, CpuUsageIsTheDeltaBetweenTwoCapturedTicks) {
   HostCollector c(ProcOnly(root));
 
   HostSample first = c.Collect();
-  EXPECT_EQ(first.cpu_usage, std::nullopt);  // nothing to compare with yet
+  EXPECT_EQ(first.cpu_usage, std::nullopt);  // no clock tick since the constructor's baseline
   EXPECT_THAT(first.errors, IsEmpty());
 
   // 10 s later on 2 cores: 2000 ticks, of which idle 1550 and iowait 30; user grew by 300
@@ -76,6 +76,18 @@ TEST(HostCollector, CpuUsageIsTheDeltaBetweenTwoCapturedTicks) {
   ASSERT_TRUE(second.cpu_usage.has_value());
   EXPECT_DOUBLE_EQ(*second.cpu_usage, 21.0);
   EXPECT_THAT(second.errors, IsEmpty());
+}
+
+TEST(HostCollector, FirstCollectHasCpuFromTheConstructorsBaseline) {
+  // The first tick must already show CPU (SPEC 11's console block has no "n/a" for CPU).
+  TempRoot root;
+  root.Copy("debian12", "stat");
+  root.Copy("debian12", "meminfo");
+  HostCollector c(ProcOnly(root));
+  root.Copy("debian12_next", "stat");
+  HostSample first = c.Collect();
+  ASSERT_TRUE(first.cpu_usage.has_value());
+  EXPECT_DOUBLE_EQ(*first.cpu_usage, 21.0);
 }
 
 TEST(HostCollector, MemoryFromCapturedMeminfo) {

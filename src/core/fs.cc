@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
+#include <cstdlib>
 #include <cstring>
 
 namespace botmon {
@@ -84,6 +86,23 @@ Status MakeDirs(const std::string& path, int mode) {
     return Status::IoError(path + " is not a directory");
   }
   return Status::OK();
+}
+
+StatusOr<std::string> MountPointOf(const std::string& path) {
+  char buf[PATH_MAX];
+  if (::realpath(path.c_str(), buf) == nullptr)
+    return Status::IoError(Errno("cannot resolve", path));
+  std::string cur = buf;
+  struct stat st;
+  if (::stat(cur.c_str(), &st) != 0) return Status::IoError(Errno("cannot stat", cur));
+  const dev_t dev = st.st_dev;
+  while (cur != "/") {
+    std::string parent = cur.substr(0, cur.rfind('/'));
+    if (parent.empty()) parent = "/";
+    if (::stat(parent.c_str(), &st) != 0 || st.st_dev != dev) break;
+    cur = parent;
+  }
+  return cur;
 }
 
 StatusOr<std::unique_ptr<DirLock>> DirLock::Acquire(const std::string& dir) {

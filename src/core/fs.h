@@ -21,6 +21,10 @@ Status WriteFileAtomic(const std::string& path, std::string_view contents, int m
 // Creates the directory (and parents) with `mode` if missing.
 Status MakeDirs(const std::string& path, int mode = 0700);
 
+// The mount point of the file system holding `path`: its real path's highest ancestor on the
+// same device ("/", "/data", ...).
+StatusOr<std::string> MountPointOf(const std::string& path);
+
 // An exclusive flock on <dir>/LOCK, held until destruction (SPEC 2: one `serve` per data dir).
 class DirLock {
  public:

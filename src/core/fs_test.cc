@@ -38,5 +38,14 @@ TEST(Fs, MakeDirsAndLock) {
   EXPECT_TRUE(DirLock::Acquire(dir).ok());
 }
 
+TEST(Fs, MountPointOf) {
+  EXPECT_EQ(*MountPointOf("/"), "/");
+  auto mp = MountPointOf(TempDir());
+  ASSERT_TRUE(mp.ok());
+  EXPECT_EQ(mp->front(), '/');
+  EXPECT_EQ(*MountPointOf("/proc/self"), "/proc");
+  EXPECT_FALSE(MountPointOf("/no/such/dir").ok());
+}
+
 }  // namespace
 }  // namespace botmon
