@@ -1,5 +1,6 @@
 botmon_module(store
   SOURCES store/records.cc store/sqlite_db.cc store/sqlite_schema.cc store/sqlite_store.cc
+          store/sqlite_sessions.cc
           store/fts_query.cc
   DEPS botmon_core SQLite::SQLite3)
 

@@ -469,6 +469,57 @@ TEST_F(MalformedTest, DuplicateIdsAreAcceptedAndIgnored) {
   Record("d1", "once");
   Record("d1", "twice-in-one-body");
   EXPECT_EQ(MessagesToday(), 2);
+  // A crash right after the reply, then the client's retry: still counted once.
+  server_.Kill();
+  ASSERT_TRUE(server_.Start({}, {{"BOTMON_TIMEZONE", NoonZone()}})) << server_.log();
+  r = server_.Post("/api/v1/events", ingest_, json::array({e, e2}).dump());
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.Json(), json::parse(R"({"accepted":2,"rejected":[]})"));
+}
+
+TEST_F(MalformedTest, OddButWellFormedJsonIsJudgedPerItem) {
+  // 100,000 nested arrays: one item that is not an object, and no crash.
+  auto r = PostRaw(std::string(100'000, '[') + std::string(100'000, ']'),
+                   {"Content-Type: application/json"});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.Json()["accepted"], 0);
+  EXPECT_EQ(r.Json()["rejected"].size(), 1u);
+  // Deep nesting inside an unknown member is ignored with the member.
+  json deep = Msg("o1", "deep");
+  r = PostRaw("[" + deep.dump().substr(0, deep.dump().size() - 1) +
+                  ",\"x\":" + std::string(5000, '[') + std::string(5000, ']') + "}]",
+              {"Content-Type: application/json"});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.Json(), json::parse(R"({"accepted":1,"rejected":[]})"));
+  Record("o1", "deep");
+  // Items that are not objects, numbers out of range, an over-long id: each named by index.
+  json id300 = Msg("o1", "long id");
+  id300["id"] = std::string(300, 'i');
+  const std::string body =
+      R"([1,"x",null,[],true,{"type":"request","latency_ms":1e999},)" + id300.dump() + "]";
+  r = PostRaw(body, {"Content-Type: application/json"});
+  ASSERT_EQ(r.status, 200) << r.body;
+  json j = r.Json();
+  EXPECT_EQ(j["accepted"], 0);
+  ASSERT_EQ(j["rejected"].size(), 7u) << r.body;
+  for (int i = 0; i < 7; ++i) EXPECT_EQ(j["rejected"][i]["index"], i) << r.body;
+  EXPECT_NE(j["rejected"][5]["error"].get<std::string>().find("latency_ms"), std::string::npos);
+  EXPECT_NE(j["rejected"][6]["error"].get<std::string>().find("id"), std::string::npos);
+  // One event object alone is a batch of one.
+  r = PostRaw(Msg("o1", "alone").dump(), {"Content-Type: application/json"});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.Json()["accepted"], 1);
+  Record("o1", "alone");
+  // Invalid UTF-8 and NaN are not JSON: the whole body goes, with the offset of the fault.
+  const std::string utf8 =
+      "[" + Msg("o1", "ok").dump() + R"(,{"type":"message.in","text":")" + "\xff\xfe" + R"("}])";
+  r = PostRaw(utf8, {"Content-Type: application/json"});
+  ASSERT_EQ(r.status, 400) << r.body;
+  ExpectError(r.body, "invalid_json", "invalid UTF-8");
+  EXPECT_EQ(r.Json()["error"]["offset"], utf8.find('\xff')) << r.body;
+  r = PostRaw(R"([{"type":"gauge","name":"x.y","value":NaN}])", {"Content-Type: application/json"});
+  EXPECT_EQ(r.status, 400) << r.body;
+  ExpectError(r.body, "invalid_json", "NaN");
 }
 
 TEST_F(SmallBodyTest, OversizedAndGzipBombBodiesAre413) {
@@ -500,6 +551,17 @@ TEST_F(SmallBodyTest, OversizedAndGzipBombBodiesAre413) {
   EXPECT_LT(MsSince(t0), 2000);
   ExpectError(raw.body, "payload_too_large", "Content-Length");
 
+  // A chunked body has no Content-Length: it is cut off when it passes the limit.
+  RawConn chunked(server_.port());
+  std::string req = "POST /api/v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + ingest_ +
+                    "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+  req += "1\r\n[\r\n";
+  for (int i = 0; i < 10; ++i) req += "2000\r\n" + std::string(0x2000, ' ') + "\r\n";
+  chunked.Send(req + "1\r\n]\r\n0\r\n\r\n");
+  raw = ParseRaw(chunked.ReadReply(3000));
+  EXPECT_EQ(raw.status, 413) << raw.body;
+  ExpectError(raw.body, "payload_too_large", "chunked");
+
   EXPECT_EQ(server_.Get("/api/monitoring/sessions/b1", admin_).status, 404);
   PostGood("b0", 2, "after");
 }
@@ -530,6 +592,17 @@ TEST_F(MalformedTest, BadHttpIsAnswered400AndTheServerLives) {
       {"invalid %-escape in the path", "GET /api/monitoring/st%zztus HTTP/1.1\r\nHost: x\r\n\r\n",
        400},
       {"encoded NUL in the path", "GET /healthz%00 HTTP/1.1\r\nHost: x\r\n\r\n", 400},
+      {"Content-Length with Transfer-Encoding",
+       "POST /api/v1/events HTTP/1.1\r\nHost: x\r\n" + auth +
+           "Content-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n[]\r\n0\r\n\r\n",
+       400},
+      {"two Content-Lengths",
+       "POST /api/v1/events HTTP/1.1\r\nHost: x\r\n" + auth +
+           "Content-Length: 2\r\nContent-Length: 3\r\n\r\n[] ",
+       400},
+      {"HTTP/1.1 without Host", "GET /healthz HTTP/1.1\r\n\r\n", 400},
+      {"absolute-form target", "GET http://127.0.0.1/healthz HTTP/1.1\r\nHost: x\r\n\r\n", 400},
+      {"NUL in a header value", "GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: a\0b\r\n\r\n"s, 400},
   };
   for (const auto& c : cases) {
     RawReply r = SendRaw(c.raw);
