@@ -20,6 +20,7 @@
 # temporary directory and its logs), BENCH_INFLUX_WAL_FSYNC_DELAY (InfluxDB's
 # data.wal-fsync-delay, default "0s" as shipped: fsync on every write).
 set -euo pipefail
+export PYTHONDONTWRITEBYTECODE=1  # no __pycache__ in bench/
 
 BENCH_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=bench/lib.sh
