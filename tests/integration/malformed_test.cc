@@ -657,6 +657,9 @@ TEST_F(MalformedTest, QueryParameterErrorsNameTheParameter) {
       {"GET", "/api/monitoring/history?period=banana", 400, "invalid_request", "period"},
       {"GET", "/api/monitoring/history?fields=nope", 400, "invalid_request", "nope"},
       {"GET", "/api/monitoring/history?step=1ms", 400, "invalid_request", "step"},
+      {"GET", "/api/monitoring/history?period=24h&step=1s", 400, "invalid_request", "step"},
+      {"GET", "/api/monitoring/logs?level=bogus", 400, "invalid_request", "level"},
+      {"GET", "/api/monitoring/logs?from=yesterday", 400, "invalid_request", "from"},
       {"GET", "/api/monitoring/sessions/doesnotexist", 404, "not_found", ""},
       {"GET", "/api/monitoring/nothing-here", 404, "not_found", ""},
       {"GET", "/no/such/path", 404, "not_found", ""},
@@ -678,6 +681,23 @@ TEST_F(MalformedTest, QueryParameterErrorsNameTheParameter) {
   }
 }
 
+// Odd but valid history windows still end now and never start in the future: the reply covers
+// the last `period` (a step longer than the period gives one bucket that holds now).
+TEST_F(MalformedTest, OddHistoryWindowsStillCoverNow) {
+  for (const std::string q :
+       {"period=15m&step=1h", "period=15m&step=10m", "period=2h&step=1h", "period=1h30m"}) {
+    const int64_t now = NowMs();
+    auto r = server_.Get("/api/monitoring/history?fields=cpu.usage&" + q, monitor_);
+    ASSERT_EQ(r.status, 200) << q << ": " << r.body;
+    json h = r.Json();
+    const int64_t t0 = h["t0"];
+    const int64_t step = h["step_ms"];
+    const auto n = static_cast<int64_t>(h["series"][0]["values"].size());
+    EXPECT_LE(t0, now) << q << ": the window starts in the future: " << r.body.substr(0, 200);
+    EXPECT_GT(t0 + n * step, now - step) << q << ": the window ends before now";
+  }
+}
+
 // All of the above at once, while a writer keeps posting good batches: every acknowledged
 // message is there afterwards (checked by TearDown).
 TEST_F(MalformedTest, AbuseDuringGoodTrafficLosesNothing) {
@@ -695,7 +715,8 @@ TEST_F(MalformedTest, AbuseDuringGoodTrafficLosesNothing) {
   const std::string gz_bad = Gzip("[1,2,3]").substr(0, 12);
   std::vector<std::unique_ptr<RawConn>> stalled;
   const auto t0 = Clock::now();
-  while (MsSince(t0) < 3000) {
+  // At least 3 s, and until 200 bodies stall (bounded: a slow machine gets up to 20 s).
+  while ((MsSince(t0) < 3000 || stalled.size() < 200) && MsSince(t0) < 20'000) {
     SendRaw(std::string("\xff\xfe garbage\r\n\r\n"));
     SendRaw("GET / HTTP/1.1\r\nHost: x\r\nX: " + std::string(20 * 1024, 'b') + "\r\n\r\n");
     SendRaw("POST /api/v1/events HTTP/1.1\r\nHost: x\r\n" + auth +

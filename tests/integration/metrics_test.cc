@@ -61,7 +61,7 @@ Exposition Parse(const std::string& text) {
     } else {
       v = std::stod(vs);
     }
-    e.samples[m[1].str() + labels] = v;
+    if (!e.samples.emplace(m[1].str() + labels, v).second) e.errors.push_back("duplicate: " + line);
     for (std::sregex_iterator it(labels.begin(), labels.end(), kLabel), end; it != end; ++it) {
       e.label_names[m[1]].insert((*it)[1]);
     }
@@ -224,6 +224,96 @@ TEST_F(MetricsTest, DemoTrafficExposesEveryFamilyLintClean) {
     EXPECT_GE(it->second, v) << key << " went down";
   }
   EXPECT_TRUE(server_.running());
+}
+
+// The exposition's numbers are what was ingested, per host/bot/channel, in base units.
+TEST_F(MetricsTest, ExpositionMatchesWhatWasSent) {
+  ASSERT_TRUE(server_.Start({"--host-name", "it-host"})) << server_.log();
+  const std::string monitor = server_.CreateToken("scraper", "monitor");
+  const std::string ingest = server_.CreateToken("bot", "ingest");
+  const Exposition before = Parse(Scrape(monitor));
+  nlohmann::json events = nlohmann::json::array();
+  auto ev = [&](nlohmann::json e) {
+    e["session"] = "s1";
+    events.push_back(std::move(e));
+  };
+  ev({{"type", "session.start"}, {"bot", "shop"}, {"channel", "Web"}, {"user", "u"}});
+  for (int i = 0; i < 3; ++i) ev({{"type", "message.in"}, {"text", "q"}});
+  ev({{"type", "message.out"}, {"text", "a"}, {"latency_ms", 200}});
+  ev({{"type", "message.out"}, {"text", "b"}, {"latency_ms", 400}});
+  ev({{"type", "log"}, {"level", "error"}, {"message", "boom"}});
+  ev({{"type", "log"}, {"level", "warn"}, {"message", "hmm"}});
+  ev({{"type", "llm"},
+      {"model", "m"},
+      {"tokens_in", 100},
+      {"tokens_out", 40},
+      {"latency_ms", 900},
+      {"cost_usd", 0.25}});
+  ev({{"type", "feedback"}, {"score", 1}});
+  ev({{"type", "fallback"}});
+  ev({{"type", "message.in"}, {"text", "dup"}, {"id", "same-id"}});
+  ev({{"type", "message.in"}, {"text", "dup"}, {"id", "same-id"}});  // accepted, ignored
+  ev({{"type", "nope"}});                                            // rejected
+  for (int lat : {10, 30}) {
+    events.push_back({{"type", "request"}, {"latency_ms", lat}, {"status", 200}});
+  }
+  auto r = server_.Post("/api/v1/events", ingest, events.dump());
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_EQ(r.Json()["accepted"], 15) << r.body;
+
+  const std::string c = R"({host="it-host",bot="shop",channel="web")";
+  const std::string host = R"({host="it-host")";
+  auto label = [](const std::string& l, const std::string& extra) { return l + "," + extra + "}"; };
+  std::map<std::string, double> want = {
+      {"botmon_events_in_total" + c + "}", 4},
+      {"botmon_events_out_total" + c + "}", 2},
+      {"botmon_response_latency_seconds_sum" + c + "}", 0.6},
+      {"botmon_response_latency_seconds_count" + c + "}", 2},
+      {"botmon_log_lines_total" + label(c, R"(level="error")"), 1},
+      {"botmon_log_lines_total" + label(c, R"(level="warning")"), 1},
+      {"botmon_llm_calls_total" + c + "}", 1},
+      {"botmon_llm_tokens_total" + label(c, R"(direction="in")"), 100},
+      {"botmon_llm_tokens_total" + label(c, R"(direction="out")"), 40},
+      {"botmon_llm_cost_usd_total" + c + "}", 0.25},
+      {"botmon_feedback_total" + label(c, R"(score="positive")"), 1},
+      {"botmon_fallbacks_total" + c + "}", 1},
+      {"botmon_sessions_started_total" + c + "}", 1},
+      {"botmon_requests_total" + host + "}", 2},
+      {"botmon_request_latency_seconds_sum" + host + "}", 0.04},
+      {"botmon_request_latency_seconds_count" + host + "}", 2},
+  };
+  Exposition e;
+  WaitFor(
+      [&] {
+        e = Parse(Scrape(monitor));
+        return e.samples.count("botmon_events_in_total" + c + "}") > 0;
+      },
+      5000);
+  for (const auto& [key, v] : want) {
+    ASSERT_TRUE(e.samples.count(key)) << key << " missing";
+    EXPECT_NEAR(e.samples.at(key), v, 1e-9) << key;
+  }
+  EXPECT_EQ(e.samples[R"(botmon_sessions_active)" + c + "}"], 1);
+  auto self = [](const Exposition& x, const std::string& result) {
+    auto it = x.samples.find("botmon_ingest_events_total{result=\"" + result + "\"}");
+    return it == x.samples.end() ? -1.0 : it->second;
+  };
+  // The reply's 15 accepted are 14 kept and one duplicate (accepted and ignored).
+  EXPECT_EQ(self(e, "accepted") - self(before, "accepted"), 14);
+  EXPECT_EQ(self(e, "rejected") - self(before, "rejected"), 1);
+  EXPECT_EQ(self(e, "duplicate") - self(before, "duplicate"), 1);
+  EXPECT_TRUE(e.errors.empty()) << e.errors[0];
+  Promtool lint = CheckMetrics(Scrape(monitor), server_.dir());
+  EXPECT_EQ(lint.exit_code, 0) << "promtool check metrics:\n" << lint.output;
+
+  // botmon_sse_clients counts an open stream.
+  std::thread stream([&] {
+    Http("GET", server_.url("/api/monitoring/live"), "", {"Authorization: Bearer " + monitor},
+         1500);
+  });
+  EXPECT_TRUE(
+      WaitFor([&] { return Parse(Scrape(monitor)).samples["botmon_sse_clients"] == 1; }, 1200));
+  stream.join();
 }
 
 TEST_F(MetricsTest, PublicMetricsNeedNoToken) {
