@@ -95,6 +95,11 @@ Response HandleHistory(ApiContext* ctx, Request& req) {
     return BadRequest(Status::InvalidArgument("step: must be at least the tick (" +
                                               FormatDuration(c.tick_ms) + ")"));
   }
+  if (*step > *period) {
+    return BadRequest(Status::InvalidArgument("step: " + FormatDuration(*step) +
+                                              " is longer than the period (" +
+                                              FormatDuration(*period) + ")"));
+  }
   const int64_t n = (*period + *step - 1) / *step;
   if (n > kMaxPoints) {
     return BadRequest(Status::InvalidArgument("step: " + FormatDuration(*step) + " gives " +

@@ -95,8 +95,12 @@ Response HandleSessionList(ApiContext* ctx, Request& req) {
   q.page = static_cast<int>(*page);
   q.per_page = static_cast<int>(*per);
   q.active = *active;
+  if (*from && *to && **from > **to) {
+    return BadRequest(Status::InvalidArgument("from: after to"));
+  }
   q.from_ms = *from;
   q.to_ms = *to;
+  q.now_ms = ctx->clock->NowMs();
   q.channel = req.Query("channel").value_or("");
   for (auto& c : q.channel) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   q.bot = req.Query("bot").value_or("");
@@ -181,7 +185,11 @@ Response HandleSessionDetail(ApiContext* ctx, Request& req) {
 
 Response HandleLogs(ApiContext* ctx, Request& req) {
   LogQuery q;
-  if (auto level = req.Query("level")) {
+  if (auto raw_level = req.Query("level")) {
+    std::string level_text = *raw_level;
+    for (auto& ch : level_text)
+      ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    const std::string* level = &level_text;
     if (*level == "warning" || *level == "warn") {
       q.level = 0;
     } else if (*level == "error") {
@@ -200,6 +208,9 @@ Response HandleLogs(ApiContext* ctx, Request& req) {
   if (!from.ok()) return BadRequest(from.status());
   auto to = QueryTime(req, "to");
   if (!to.ok()) return BadRequest(to.status());
+  if (*from && *to && **from > **to) {
+    return BadRequest(Status::InvalidArgument("from: after to"));
+  }
   q.from_ms = *from;
   q.to_ms = *to;
   auto page = QueryInt(req, "page", 1, 1, 1'000'000);

@@ -1,16 +1,13 @@
 #include "core/record_io.h"
 
-#include <zlib.h>
-
 #include <cstring>
+
+#include "core/crc32c.h"
 
 namespace botmon {
 namespace {
 
-uint32_t Crc(std::string_view s) {
-  return static_cast<uint32_t>(
-      crc32(0L, reinterpret_cast<const Bytef*>(s.data()), static_cast<uInt>(s.size())));
-}
+uint32_t Crc(std::string_view s) { return Crc32c(s); }
 
 uint32_t GetU32(const char* p) {
   uint32_t v;
@@ -19,6 +16,18 @@ uint32_t GetU32(const char* p) {
 }
 
 }  // namespace
+
+size_t BeginRecord(std::string* out) {
+  const size_t at = out->size();
+  out->append(8, '\0');
+  return at;
+}
+
+void EndRecord(std::string* out, size_t at) {
+  std::string_view payload(out->data() + at + 8, out->size() - at - 8);
+  uint32_t hdr[2] = {static_cast<uint32_t>(payload.size()), Crc(payload)};
+  std::memcpy(out->data() + at, hdr, 8);
+}
 
 void FrameRecord(std::string_view payload, std::string* out) {
   uint32_t hdr[2] = {static_cast<uint32_t>(payload.size()), Crc(payload)};
@@ -38,14 +47,6 @@ size_t ScanRecords(std::string_view data, const std::function<bool(std::string_v
     if (fn && !fn(payload)) break;
   }
   return pos;
-}
-
-void PutVarint(std::string* out, uint64_t v) {
-  while (v >= 0x80) {
-    out->push_back(static_cast<char>(v | 0x80));
-    v >>= 7;
-  }
-  out->push_back(static_cast<char>(v));
 }
 
 bool GetVarint(std::string_view* in, uint64_t* v) {

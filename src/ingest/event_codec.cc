@@ -2,18 +2,12 @@
 
 #include <cstring>
 
+#include "core/record_io.h"
+
 namespace botmon {
 namespace {
 
 constexpr uint8_t kVersion = 1;
-
-void PutVarint(std::string* out, uint64_t v) {
-  while (v >= 0x80) {
-    out->push_back(static_cast<char>(v | 0x80));
-    v >>= 7;
-  }
-  out->push_back(static_cast<char>(v));
-}
 
 void PutZigzag(std::string* out, int64_t v) {
   PutVarint(out, (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63));

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/log.h"
+#include "core/record_io.h"
 #include "core/thread_name.h"
 #include "ingest/accumulate.h"
 
@@ -226,8 +227,11 @@ void IngestPipeline::ProcessJobs(std::vector<IngestJob>* jobs) {
   const int64_t now = clock_->NowMs();
   WriteBatch wb;
   std::string logbuf;
-  std::string record;
   std::vector<LoggedEvent> applied;
+  size_t total = 0;
+  for (const auto& job : *jobs) total += job.events.size();
+  applied.reserve(total);
+  logbuf.reserve(total * 48);
   std::vector<size_t> accepted_per_job(jobs->size(), 0);
   const int64_t first_seq = next_seq_;
   bool catalog_changed = false;
@@ -263,9 +267,9 @@ void IngestPipeline::ProcessJobs(std::vector<IngestJob>* jobs) {
           continue;
         }
         ++next_seq_;
-        record.clear();
-        EncodeLoggedEvent(le, &record);
-        IngestLog::Frame(record, &logbuf);
+        const size_t at = BeginRecord(&logbuf);
+        EncodeLoggedEvent(le, &logbuf);
+        EndRecord(&logbuf, at);
         if (!le.event.id.empty()) RememberId(le.event.id, le.recv_ms);
         applied.push_back(std::move(le));
         ++accepted_per_job[j];

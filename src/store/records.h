@@ -99,7 +99,8 @@ struct SessionQuery {
   std::string bot;      // case-insensitive
   std::string user;     // exact raw value
   std::string host;
-  std::optional<int64_t> from_ms, to_ms;  // overlap
+  std::optional<int64_t> from_ms, to_ms;  // overlap; an open session spans [started, now]
+  int64_t now_ms = 0;                     // for open sessions in range queries
   uint32_t flags_all = 0;                 // every flag set
   std::string q;                          // full-text words
 };

@@ -111,8 +111,8 @@ StatusOr<Stmt> Db::Prepare(std::string_view sql) {
   int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
                               SQLITE_PREPARE_PERSISTENT, &s, nullptr);
   if (rc != SQLITE_OK) {
-    return Status::Internal(std::string("sqlite prepare: ") + sqlite3_errmsg(db_) + " in: " +
-                            std::string(sql.substr(0, 120)));
+    return Status::Internal(std::string("sqlite prepare: ") + sqlite3_errmsg(db_) +
+                            " in: " + std::string(sql.substr(0, 120)));
   }
   return Stmt(s);
 }

@@ -49,7 +49,14 @@ StatusOr<SessionPage> SqliteStore::ListSessions(const SessionQuery& q) {
   if (!q.user.empty()) add_text(" AND user = ?", q.user);
   if (!q.host.empty()) add_text(" AND host = ?", q.host);
   if (q.to_ms) add_int(" AND started_ms <= ?", *q.to_ms);
-  if (q.from_ms) add_int(" AND (ended_ms IS NULL OR ended_ms >= ?)", *q.from_ms);
+  if (q.from_ms) {
+    // An open session lasts until now: it overlaps ranges that reach now, not future ones.
+    where += " AND coalesce(ended_ms, ?) >= ?";
+    binds.push_back([now = q.now_ms, from = *q.from_ms](Stmt& s, int& i) {
+      s.Bind(i, now).Bind(i + 1, from);
+      i += 2;
+    });
+  }
   if (q.flags_all) {
     where += " AND (flags & ?) = ?";
     binds.push_back([v = int64_t{q.flags_all}](Stmt& s, int& i) {

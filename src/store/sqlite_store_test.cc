@@ -94,11 +94,17 @@ TEST_F(SqliteStoreTest, SessionsListFiltersAndPages) {
   bot.bot = "support-bot";
   EXPECT_EQ(store_->ListSessions(bot)->total, 1);
   SessionQuery range;
+  range.now_ms = 1'000'000;
   range.from_ms = 20'000;
   range.to_ms = 22'000;
   // Open sessions overlap every range after their start: s5..s22.
   EXPECT_EQ(store_->ListSessions(range)->total, 18);
+  SessionQuery future;
+  future.now_ms = 1'000'000;
+  future.from_ms = 2'000'000;  // tomorrow: open sessions do not reach it
+  EXPECT_EQ(store_->ListSessions(future)->total, 0);
   SessionQuery early;
+  early.now_ms = 1'000'000;
   early.from_ms = 1'500;
   early.to_ms = 2'500;  // s1 (ended at 2000) and s2 (started 2000, ended 3000)
   EXPECT_EQ(store_->ListSessions(early)->total, 2);

@@ -684,14 +684,28 @@ TEST_F(MalformedTest, QueryParameterErrorsNameTheParameter) {
 // Odd but valid history windows still end now and never start in the future: the reply covers
 // the last `period` (a step longer than the period gives one bucket that holds now).
 TEST_F(MalformedTest, OddHistoryWindowsStillCoverNow) {
+  // The cpu.usage series exists from the first tick on.
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return server_.Get("/api/monitoring/status", monitor_)
+            .Json()["resources"]["cpu_percent"]
+            .is_number();
+      },
+      5000));
+  // A step longer than the period is refused rather than answered with a window that misses now.
+  auto longer =
+      server_.Get("/api/monitoring/history?fields=cpu.usage&period=15m&step=1h", monitor_);
+  EXPECT_EQ(longer.status, 400);
+  EXPECT_NE(longer.body.find("step: 1h is longer than the period (15m)"), std::string::npos);
   for (const std::string q :
-       {"period=15m&step=1h", "period=15m&step=10m", "period=2h&step=1h", "period=1h30m"}) {
+       {"period=15m&step=15m", "period=15m&step=10m", "period=2h&step=1h", "period=1h30m"}) {
     const int64_t now = NowMs();
     auto r = server_.Get("/api/monitoring/history?fields=cpu.usage&" + q, monitor_);
     ASSERT_EQ(r.status, 200) << q << ": " << r.body;
     json h = r.Json();
     const int64_t t0 = h["t0"];
     const int64_t step = h["step_ms"];
+    ASSERT_EQ(h["series"].size(), 1u) << q << ": " << r.body.substr(0, 300);
     const auto n = static_cast<int64_t>(h["series"][0]["values"].size());
     EXPECT_LE(t0, now) << q << ": the window starts in the future: " << r.body.substr(0, 200);
     EXPECT_GT(t0 + n * step, now - step) << q << ": the window ends before now";
