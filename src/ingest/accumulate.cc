@@ -5,8 +5,7 @@ namespace botmon {
 void AccumulateEvent(const LoggedEvent& le, TickAccumulator::Batch* acc, int64_t now_ms,
                      bool count_session_start) {
   const BotEvent& e = le.event;
-  const Combo combo{e.host, e.bot, e.channel};
-  TrafficAcc& a = acc->At(combo, now_ms);
+  TrafficAcc& a = acc->At(e.host, e.bot, e.channel, now_ms);
   if (count_session_start && le.opened_session) a.sessions_started += 1;
   switch (e.type) {
     case EventType::kRequest:
@@ -75,7 +74,7 @@ void AccumulateEvent(const LoggedEvent& le, TickAccumulator::Batch* acc, int64_t
       auto& c = a.custom[e.name];
       c.sum += e.value;
       c.n += 1;
-      acc->CustomCounterSeen(combo, e.name, now_ms);
+      acc->CustomCounterSeen(Combo{e.host, e.bot, e.channel}, e.name, now_ms);
       break;
     }
     case EventType::kSessionStart:

@@ -44,6 +44,21 @@ TrafficAcc& TickAccumulator::Batch::At(const Combo& c, int64_t now_ms) {
   return acc_->combos_[c];
 }
 
+TrafficAcc& TickAccumulator::Batch::At(std::string_view host, std::string_view bot,
+                                       std::string_view channel, int64_t now_ms) {
+  if (cached_ != nullptr && cached_now_ == now_ms && cached_key_->host == host &&
+      cached_key_->bot == bot && cached_key_->channel == channel) {
+    return *cached_;
+  }
+  Combo c{std::string(host), std::string(bot), std::string(channel)};
+  acc_->last_event_[c] = now_ms;
+  auto it = acc_->combos_.try_emplace(std::move(c)).first;
+  cached_key_ = &it->first;
+  cached_ = &it->second;
+  cached_now_ = now_ms;
+  return *cached_;
+}
+
 void TickAccumulator::Batch::SessionOpened(const Combo& c) {
   acc_->combos_[c].sessions_started += 1;
   acc_->active_[c] += 1;

@@ -12,6 +12,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "series/quantile_sketch.h"
@@ -61,6 +62,10 @@ class TickAccumulator {
     explicit Batch(TickAccumulator* acc) : acc_(acc), lock_(acc->mu_) {}
     // The combination's sums for the current tick; marks it as having had an event at `now_ms`.
     TrafficAcc& At(const Combo& c, int64_t now_ms);
+    // The same without building a Combo: consecutive events of one combination (the common
+    // case in a batch) hit a one-entry cache instead of hashing three strings.
+    TrafficAcc& At(std::string_view host, std::string_view bot, std::string_view channel,
+                   int64_t now_ms);
     void SessionOpened(const Combo& c);  // sessions.started + 1, active + 1
     void SessionClosed(const Combo& c);  // sessions.ended + 1, active - 1
     // A session still open at start-up: active + 1 without counting a start.
@@ -71,6 +76,9 @@ class TickAccumulator {
    private:
     TickAccumulator* acc_;
     std::lock_guard<std::mutex> lock_;
+    const Combo* cached_key_ = nullptr;  // points into acc_->combos_ (stable: node-based map)
+    TrafficAcc* cached_ = nullptr;
+    int64_t cached_now_ = 0;
   };
 
   // Takes the current tick's sums (leaving empty ones) and a copy of the lasting state.
