@@ -24,7 +24,7 @@ run: deps
 	./$(BUILD)/botmon serve --demo --console --data-dir ./data --listen 127.0.0.1:8080
 
 test: deps-test
-	cmake -S . -B $(BUILD) -DBOTMON_TESTS=ON $(CMAKE_FLAGS)
+	cmake -S . -B $(BUILD) -DBOTMON_TESTS=ON -DBOTMON_BENCH=OFF $(CMAKE_FLAGS)
 	cmake --build $(BUILD) -j$(JOBS)
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS) --timeout 600
 	bash scripts/e2e.sh
