@@ -1,4 +1,4 @@
-# libFuzzer targets for the ingest decoder and configuration durations (`make fuzz`, clang only).
+# libFuzzer targets for the ingest decoder, configuration durations and HTTP targets/gzip (`make fuzz`, clang only).
 # Run one, e.g. for five minutes (new inputs go to the first directory, seeds are read-only):
 #   mkdir -p /tmp/dec && build-fuzz/decode_fuzz -max_total_time=300 /tmp/dec fuzz/corpus/decode
 #   mkdir -p /tmp/dur && build-fuzz/duration_fuzz -max_total_time=300 /tmp/dur fuzz/corpus/duration
@@ -23,7 +23,11 @@ target_link_libraries(decode_fuzz PRIVATE botmon_core simdjson::simdjson PkgConf
 add_executable(duration_fuzz ${CMAKE_CURRENT_LIST_DIR}/duration_fuzz.cc ${_src}/core/duration.cc)
 target_link_libraries(duration_fuzz PRIVATE botmon_core)
 
-foreach(target decode_fuzz duration_fuzz)
+add_executable(http_fuzz ${CMAKE_CURRENT_LIST_DIR}/http_fuzz.cc ${_src}/http/gzip.cc
+  ${_src}/http/url.cc ${_src}/http/message.cc)
+target_link_libraries(http_fuzz PRIVATE botmon_core ZLIB::ZLIB)
+
+foreach(target decode_fuzz duration_fuzz http_fuzz)
   target_include_directories(${target} PRIVATE ${_src})
   target_compile_options(${target} PRIVATE ${_fuzz_flags})
   target_link_options(${target} PRIVATE ${_fuzz_flags})

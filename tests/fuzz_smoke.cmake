@@ -26,3 +26,10 @@ target_link_libraries(config_fuzz_smoke PRIVATE botmon_config)
 add_test(NAME fuzz_smoke_config
          COMMAND config_fuzz_smoke ${PROJECT_SOURCE_DIR}/tests/testdata/config/fuzz_seeds 20000)
 set_tests_properties(fuzz_smoke_config PROPERTIES TIMEOUT 60)
+
+# botmon's own HTTP-side parsers: request targets and bounded gunzip (fuzz/http_fuzz.cc).
+add_executable(http_fuzz_smoke ${_fuzz_dir}/http_fuzz.cc ${_fuzz_dir}/standalone_driver.cc)
+botmon_warnings(http_fuzz_smoke)
+target_link_libraries(http_fuzz_smoke PRIVATE botmon_http)
+add_test(NAME fuzz_smoke_http COMMAND http_fuzz_smoke ${_fuzz_dir}/corpus/http 20000)
+set_tests_properties(fuzz_smoke_http PROPERTIES TIMEOUT 60)

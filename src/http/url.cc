@@ -55,6 +55,13 @@ Status ParseTarget(std::string_view target, Request* req) {
   if (target.empty() || target[0] != '/') {
     return Status::InvalidArgument("the request target must start with '/'");
   }
+  // Raw control characters are never valid in a request-target (RFC 9112 3.2); the HTTP parser
+  // refuses them too, but this function must not depend on its caller (found by http_fuzz).
+  for (char c : target) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      return Status::InvalidArgument("control character in the request target");
+    }
+  }
   const std::string_view raw_path = http_internal::RawPath(target);
   if (!PercentDecode(raw_path, /*plus_as_space=*/false, &req->path)) {
     return Status::InvalidArgument("invalid percent-encoding in the request path");

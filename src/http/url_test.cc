@@ -75,5 +75,14 @@ TEST(ParseTarget, RejectsBadTargets) {
   EXPECT_NE(st.message().find("percent"), std::string::npos);
 }
 
+TEST(ParseTarget, RejectsRawControlCharacters) {
+  // Regression (fuzz/corpus/http/regress_raw_nul): a raw NUL reached the decoded path.
+  Request req;
+  EXPECT_FALSE(ParseTarget(std::string_view("/api/x\0y", 8), &req).ok());
+  EXPECT_FALSE(ParseTarget("/a\tb", &req).ok());
+  EXPECT_FALSE(ParseTarget("/a?q=\x7f", &req).ok());
+  EXPECT_TRUE(ParseTarget("/a?q=ol%C3%A1", &req).ok());
+}
+
 }  // namespace
 }  // namespace botmon
