@@ -21,7 +21,7 @@ build: $(BUILD)/CMakeCache.txt
 run: deps
 	cmake -S . -B $(BUILD) -DBOTMON_TESTS=OFF -DBOTMON_BENCH=OFF $(CMAKE_FLAGS)
 	cmake --build $(BUILD) -j$(JOBS) --target botmon
-	./$(BUILD)/botmon serve --demo --console --data-dir ./data --listen 127.0.0.1:8080
+	./$(BUILD)/botmon serve --demo --console --monitor --data-dir ./data --listen 127.0.0.1:8080
 
 test: deps-test
 	cmake -S . -B $(BUILD) -DBOTMON_TESTS=ON -DBOTMON_BENCH=OFF $(CMAKE_FLAGS)

@@ -155,7 +155,9 @@ Response HandleHistory(ApiContext* ctx, Request& req) {
     return (t - t0 + *step - 1) / *step - 1;
   };
 
-  std::string out = "{\"period\":" + JsonString(FormatDuration(*period)) + ",\"from\":\"" +
+  // The period as the caller wrote it ("24h" stays "24h", A.5), or the default.
+  const std::string period_text = req.Query("period").value_or("24h");
+  std::string out = "{\"period\":" + JsonString(period_text) + ",\"from\":\"" +
                     FormatRfc3339Ms(t0) + "\",\"to\":\"" + FormatRfc3339Ms(end) +
                     "\",\"t0\":" + std::to_string(t0) + ",\"step_ms\":" + std::to_string(*step) +
                     ",\"tier\":\"" +
