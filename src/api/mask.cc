@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "core/utf8.h"
+
 namespace botmon {
 namespace {
 
@@ -11,11 +13,10 @@ constexpr std::string_view kDot = "\xE2\x80\xA2";  // U+2022 BULLET
 std::vector<std::string_view> Chars(std::string_view s) {
   std::vector<std::string_view> out;
   for (size_t i = 0; i < s.size();) {
-    auto c = static_cast<unsigned char>(s[i]);
-    size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
-    if (i + n > s.size()) n = 1;
-    out.push_back(s.substr(i, n));
-    i += n;
+    size_t next = i;
+    (void)DecodeUtf8(s, &next);  // advances past one character, or one invalid byte
+    out.push_back(s.substr(i, next - i));
+    i = next;
   }
   return out;
 }

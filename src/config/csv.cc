@@ -3,7 +3,7 @@
 #include <cctype>
 #include <cstdint>
 
-#include "config/utf8.h"
+#include "core/utf8.h"
 
 namespace botmon {
 namespace {
@@ -49,7 +49,7 @@ class CsvParser {
       first_record = false;
       if (header) continue;
       if (fields[0].empty()) return Error(record_line, "empty key");
-      if (!config_internal::ValidUtf8(fields[0]) || !config_internal::ValidUtf8(fields[1])) {
+      if (!ValidUtf8(fields[0]) || !ValidUtf8(fields[1])) {
         return Error(record_line, "invalid UTF-8");
       }
       out.push_back(CsvEntry{std::move(fields[0]), std::move(fields[1]), record_line});

@@ -2,7 +2,7 @@
 # one Config (SPEC 3), --print-config, and the reload watcher. RE2 checks privacy.redact regexes
 # at load time, so a bad pattern is reported with its file position.
 botmon_module(config
-  SOURCES config/keys.cc config/utf8.cc config/values.cc config/yaml_json.cc config/yaml_source.cc
+  SOURCES config/keys.cc config/values.cc config/yaml_json.cc config/yaml_source.cc
           config/botpress.cc config/csv.cc config/validate.cc config/load.cc config/print.cc
           config/watcher.cc
   DEPS botmon_core yaml-cpp nlohmann_json::nlohmann_json date::date-tz PkgConfig::RE2)

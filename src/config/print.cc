@@ -5,8 +5,8 @@
 #include <cstdio>
 
 #include "config/keys.h"
-#include "config/utf8.h"
 #include "core/duration.h"
+#include "core/utf8.h"
 
 namespace botmon {
 namespace {
@@ -298,7 +298,7 @@ void AppendYamlQuoted(std::string* out, std::string_view s) {
   out->push_back('"');
   size_t i = 0;
   while (i < s.size()) {
-    int32_t cp = config_internal::DecodeUtf8(s, &i);
+    int32_t cp = DecodeUtf8(s, &i);
     if (cp < 0) cp = 0xFFFD;
     char buf[16];
     switch (cp) {

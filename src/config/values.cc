@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <cctype>
 
-#include "config/utf8.h"
 #include "core/duration.h"
+#include "core/utf8.h"
 #include "core/zone.h"
 
 namespace botmon::config_internal {

@@ -7,9 +7,9 @@
 #include <set>
 #include <sstream>
 
-#include "config/utf8.h"
 #include "config/values.h"
 #include "config/yaml_json.h"
+#include "core/utf8.h"
 
 namespace botmon::config_internal {
 namespace {

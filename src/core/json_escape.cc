@@ -4,39 +4,10 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/utf8.h"
+
 namespace botmon {
-namespace {
-
-// Length of the valid UTF-8 sequence at s[i], or 0 when invalid.
-size_t Utf8SeqLen(std::string_view s, size_t i) {
-  const auto c = static_cast<unsigned char>(s[i]);
-  size_t n;
-  uint32_t min;
-  if (c < 0x80) return 1;
-  if ((c & 0xE0) == 0xC0) {
-    n = 2;
-    min = 0x80;
-  } else if ((c & 0xF0) == 0xE0) {
-    n = 3;
-    min = 0x800;
-  } else if ((c & 0xF8) == 0xF0) {
-    n = 4;
-    min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  uint32_t cp = c & (0x7F >> n);
-  for (size_t k = 1; k < n; ++k) {
-    const auto cc = static_cast<unsigned char>(s[i + k]);
-    if ((cc & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (cc & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return n;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 void AppendJsonString(std::string* out, std::string_view s) {
   out->push_back('"');
@@ -48,9 +19,9 @@ void AppendJsonString(std::string* out, std::string_view s) {
       continue;
     }
     if (c >= 0x80) {
-      size_t n = Utf8SeqLen(s, i);
-      if (n > 0) {
-        i += n;
+      size_t next = i;
+      if (DecodeUtf8(s, &next) >= 0) {
+        i = next;
         continue;
       }
     }

@@ -1,7 +1,7 @@
 botmon_module(core
   SOURCES core/status.cc core/clock.cc core/time_util.cc core/duration.cc core/zone.cc
           core/random.cc core/log.cc core/json_escape.cc core/fs.cc
-          core/record_io.cc core/crc32c.cc
+          core/record_io.cc core/crc32c.cc core/utf8.cc
   DEPS Threads::Threads date::date-tz spdlog::spdlog fmt::fmt ZLIB::ZLIB)
 
 botmon_test(core_test

@@ -1,6 +1,6 @@
-#include "config/utf8.h"
+#include "core/utf8.h"
 
-namespace botmon::config_internal {
+namespace botmon {
 
 int32_t DecodeUtf8(std::string_view s, size_t* i) {
   const auto c = static_cast<unsigned char>(s[*i]);
@@ -43,4 +43,4 @@ bool ValidUtf8(std::string_view s, size_t* bad) {
   return true;
 }
 
-}  // namespace botmon::config_internal
+}  // namespace botmon
