@@ -13,7 +13,7 @@ endif()
 # instrumentation and sanitizers; botmon_core stays uninstrumented.
 set(_config_src ${PROJECT_SOURCE_DIR}/src/config)
 add_executable(config_fuzz ${CMAKE_CURRENT_LIST_DIR}/config_fuzz.cc
-  ${_config_src}/keys.cc ${_config_src}/utf8.cc ${_config_src}/values.cc
+  ${_config_src}/keys.cc ${_config_src}/values.cc
   ${_config_src}/yaml_json.cc ${_config_src}/yaml_source.cc ${_config_src}/botpress.cc
   ${_config_src}/csv.cc ${_config_src}/validate.cc ${_config_src}/load.cc
   ${_config_src}/print.cc)
