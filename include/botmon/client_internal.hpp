@@ -155,12 +155,15 @@ struct JsonValue {
   bool boolean = false;
   double number = 0;
   std::string string;
-  std::vector<JsonValue> items;                            // kArray
-  std::vector<std::pair<std::string, JsonValue>> members;  // kObject, in order
+  std::vector<JsonValue> items;  // kArray
+  // kObject, in order. Two vectors rather than vector<pair<string, JsonValue>>: a pair of an
+  // incomplete type is rejected by clang with libstdc++.
+  std::vector<std::string> keys;
+  std::vector<JsonValue> values;
 
   const JsonValue* Find(std::string_view key) const {
-    for (const auto& m : members) {
-      if (m.first == key) return &m.second;
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (keys[i] == key) return &values[i];
     }
     return nullptr;
   }
@@ -227,7 +230,8 @@ class JsonReader {
       ++pos_;
       JsonValue member;
       if (!Value(&member, depth + 1)) return false;
-      v->members.emplace_back(std::move(key), std::move(member));
+      v->keys.push_back(std::move(key));
+      v->values.push_back(std::move(member));
       SkipSpace();
       if (pos_ >= s_.size()) return false;
       if (s_[pos_] == ',') {
