@@ -115,14 +115,18 @@ std::vector<TickValue> BuildTickSamples(const ClosedTick& tick, const HostReadin
     }
     levels(c, [&](Entity& e) { e.acc.Merge(norm); });
   }
-  for (const auto& [c, t] : tick.last_event) {
-    levels(c, [&](Entity& e) { e.last_event = std::max(e.last_event, t); });
+  // (Plain pairs, not structured bindings: clang 14 cannot capture those in lambdas.)
+  for (const auto& kv : tick.last_event) {
+    const int64_t t = kv.second;
+    levels(kv.first, [&](Entity& e) { e.last_event = std::max(e.last_event, t); });
   }
-  for (const auto& [c, n] : tick.active) {
-    levels(c, [&](Entity& e) { e.active += n; });
+  for (const auto& kv : tick.active) {
+    const int64_t n = kv.second;
+    levels(kv.first, [&](Entity& e) { e.active += n; });
   }
-  for (const auto& [c, names] : tick.custom_last) {
-    levels(c, [&](Entity& e) {
+  for (const auto& kv : tick.custom_last) {
+    const auto& names = kv.second;
+    levels(kv.first, [&](Entity& e) {
       for (const auto& [name, t] : names) {
         auto& slot = e.custom_last[name];
         slot = std::max(slot, t);
