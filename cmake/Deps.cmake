@@ -31,3 +31,7 @@ if(BOTMON_BENCH)
     set(BOTMON_BENCH OFF)
   endif()
 endif()
+# Service checks (SPEC 8): libpq for PostgreSQL probes (and later the PostgreSQL store), hiredis
+# for parsing Redis replies.
+pkg_check_modules(PQ REQUIRED IMPORTED_TARGET libpq)
+pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)

@@ -33,3 +33,10 @@ botmon_warnings(http_fuzz_smoke)
 target_link_libraries(http_fuzz_smoke PRIVATE botmon_http)
 add_test(NAME fuzz_smoke_http COMMAND http_fuzz_smoke ${_fuzz_dir}/corpus/http 20000)
 set_tests_properties(fuzz_smoke_http PROPERTIES TIMEOUT 60)
+
+# Service-check reply parsers (fuzz/probe_fuzz.cc): RESP, Redis INFO and URLs, JSON, Prometheus.
+add_executable(probe_fuzz_smoke ${_fuzz_dir}/probe_fuzz.cc ${_fuzz_dir}/standalone_driver.cc)
+botmon_warnings(probe_fuzz_smoke)
+target_link_libraries(probe_fuzz_smoke PRIVATE botmon_probe)
+add_test(NAME fuzz_smoke_probe COMMAND probe_fuzz_smoke ${_fuzz_dir}/corpus/probe 20000)
+set_tests_properties(fuzz_smoke_probe PROPERTIES TIMEOUT 60)

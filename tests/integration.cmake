@@ -13,7 +13,8 @@ if(BOTMON_TESTS)
   foreach(src ${_it_sources})
     get_filename_component(name ${src} NAME_WE)
     add_executable(it_${name} ${src})
-    target_link_libraries(it_${name} PRIVATE botmon_it_harness GTest::gtest GTest::gtest_main)
+    target_link_libraries(it_${name} PRIVATE botmon_it_harness botmon_test_support GTest::gtest
+                                             GTest::gtest_main)
     botmon_warnings(it_${name})
     add_dependencies(it_${name} botmon)
     gtest_discover_tests(it_${name} DISCOVERY_MODE PRE_TEST TEST_PREFIX "it."

@@ -52,6 +52,10 @@ struct Incident {
 // are absent.
 nlohmann::json IncidentToJson(const Incident& inc, const nlohmann::json& sessions = nullptr);
 
+// Reads back an IncidentToJson object (the store's document). Tolerant: a missing or malformed
+// member keeps its default, so an older document still loads.
+Incident IncidentFromJson(const nlohmann::json& j);
+
 // "host=bot-1,bot=mycompany" (keys in order; "" for the cluster).
 std::string GroupString(const std::map<std::string, std::string>& group);
 

@@ -6,7 +6,8 @@ file(GLOB _alert_tests CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/alert/*_tes
 list(REMOVE_ITEM _alert_all ${_alert_tests})
 botmon_module(alert
   SOURCES ${_alert_all}
-  DEPS botmon_core botmon_config botmon_series nlohmann_json::nlohmann_json date::date-tz)
+  DEPS botmon_core botmon_config botmon_series botmon_window nlohmann_json::nlohmann_json
+       date::date-tz)
 if(_alert_tests)
   botmon_test(alert_test SOURCES ${_alert_tests} DEPS botmon_alert)
 endif()

@@ -30,6 +30,8 @@ class Server;
 class NodeRegistry;
 class MetricsState;
 class StatusRenderer;
+class CheckRunner;
+class AlertEngine;
 
 struct RuntimeConfig {
   LoadedConfig loaded;
@@ -87,6 +89,8 @@ struct ApiContext {
   StatusRenderer* status = nullptr;
   ConfigHolder* config = nullptr;
   Server* server = nullptr;
+  CheckRunner* checks = nullptr;       // service health checks (SPEC 8); null = none
+  AlertEngine* alerts = nullptr;       // alerting (SPEC 7); null = not running
   std::atomic<bool>* ready = nullptr;  // false while the start-up replay runs
   bool gpu_available = false;
   int64_t started_ms = 0;

@@ -89,6 +89,14 @@ void LivePublisher::PublishConfig(bool ok, const std::string& error) {
   Send(SseFrameText("config", data), "");
 }
 
+void LivePublisher::PublishService(const std::string& data) {
+  Send(SseFrameText("service", data), "");
+}
+
+void LivePublisher::PublishIncident(const std::string& data) {
+  Send(SseFrameText("incident", data), "");
+}
+
 void LivePublisher::Handle(Request& req, Responder responder) {
   // The audience is the role; whether the masked audience's frames are actually masked follows
   // privacy.maskUsers at publish time, so a reload applies to open streams too.

@@ -30,6 +30,10 @@ class LivePublisher {
   void PublishTick(const LastTick& tick);
   void PublishSession(const SessionRecord& s, SessionOp op);
   void PublishConfig(bool ok, const std::string& error);
+  // A service check changed status (SPEC 8): event `service`.
+  void PublishService(const std::string& data);
+  // An incident changed (SPEC 7.3): event `incident` with {"op", "incident"}.
+  void PublishIncident(const std::string& data);
 
   void Handle(Request& req, Responder responder);
 

@@ -154,7 +154,8 @@ void MetricsState::OnTick(const ClosedTick& tick, const std::vector<TickValue>& 
     if (tv.key.bot.empty() && tv.key.channel.empty() &&
         (tv.key.field == "cpu.usage" || tv.key.field == "mem.usage" || tv.key.field == "mem.free" ||
          tv.key.field == "disk.usage" || tv.key.field == "gpu.usage" ||
-         tv.key.field == "gpu.mem.usage" || tv.key.field == "node.up")) {
+         tv.key.field == "gpu.mem.usage" || tv.key.field == "node.up" ||
+         tv.key.field == "service.up" || tv.key.field == "service.latency")) {
       host_values_.push_back(tv);
     }
   }
@@ -168,7 +169,11 @@ std::string MetricsState::Render(const std::vector<SelfMetric>& self) const {
     w.Family(name, "gauge", help);
     for (const auto& tv : host_values_) {
       if (tv.key.field != field) continue;
-      w.Sample(name, Labels({{"host", tv.key.host}, {"mount", tv.key.mount}, {"gpu", tv.key.gpu}}),
+      w.Sample(name,
+               Labels({{"host", tv.key.host},
+                       {"mount", tv.key.mount},
+                       {"gpu", tv.key.gpu},
+                       {"service", tv.key.service}}),
                tv.value * scale);
     }
   };
@@ -180,6 +185,10 @@ std::string MetricsState::Render(const std::vector<SelfMetric>& self) const {
   host_gauge("gpu.usage", "botmon_gpu_usage_percent", "GPU utilisation, %.", 1);
   host_gauge("gpu.mem.usage", "botmon_gpu_memory_usage_percent", "GPU memory used, %.", 1);
   host_gauge("node.up", "botmon_node_up", "1 while the node reports.", 1);
+  host_gauge("service.up", "botmon_service_up",
+             "1 while the service's check passes (running, warning or sealed).", 1);
+  host_gauge("service.latency", "botmon_service_latency_seconds",
+             "Duration of the service's last check.", 1.0 / 1000.0);
 
   auto label = [](const Key& k) {
     return Labels({{"host", std::get<0>(k)}, {"bot", std::get<1>(k)}, {"channel", std::get<2>(k)}});

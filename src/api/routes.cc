@@ -1,7 +1,10 @@
 #include "api/routes.h"
 
+#include "alerting/alert_engine.h"
+#include "api/alerts_api.h"
 #include "api/history.h"
 #include "api/metrics.h"
+#include "api/services_api.h"
 #include "api/sessions_api.h"
 #include "api/status.h"
 
@@ -44,6 +47,26 @@ std::vector<SelfMetric> CollectSelfMetrics(ApiContext* ctx) {
                    "counter",
                    "HTTP requests served.",
                    {{"", static_cast<double>(s.requests_total)}}});
+  }
+  if (ctx->alerts) {
+    AlertStats a = ctx->alerts->stats();
+    out.push_back({"botmon_rule_eval_seconds",
+                   "summary",
+                   "Time of one evaluation pass over all rules and groups.",
+                   {{"_sum", a.eval_seconds_sum}, {"_count", static_cast<double>(a.eval_count)}}});
+    out.push_back({"botmon_incidents_open",
+                   "gauge",
+                   "Incidents open now.",
+                   {{"", static_cast<double>(a.open_incidents)}}});
+    out.push_back({"botmon_outbox_pending",
+                   "gauge",
+                   "Notifications and hook runs waiting for delivery.",
+                   {{"", static_cast<double>(a.outbox_pending)}}});
+    out.push_back({"botmon_deliveries_total",
+                   "counter",
+                   "Finished deliveries by result.",
+                   {{"{result=\"sent\"}", static_cast<double>(a.deliveries_sent)},
+                    {"{result=\"failed\"}", static_cast<double>(a.deliveries_failed)}}});
   }
   out.push_back({"botmon_store_pending_writes",
                  "gauge",
@@ -92,6 +115,23 @@ void AddApiRoutes(Router* router, ApiContext* ctx, ApiServices services, bool me
   router->Add(Route(Method::kGet, "/api/monitoring/sessions/{id}", Role::kMonitor,
                     sync(HandleSessionDetail), worker));
   router->Add(Route(Method::kGet, "/api/monitoring/nodes", Role::kMonitor, sync(HandleNodes)));
+  router->Add(
+      Route(Method::kGet, "/api/monitoring/services", Role::kMonitor, sync(HandleServiceList)));
+  router->Add(
+      Route(Method::kGet, "/api/alerts/rules", Role::kMonitor, sync(HandleRuleList), worker));
+  router->Add(Route(Method::kGet, "/api/alerts/incidents", Role::kMonitor, sync(HandleIncidentList),
+                    worker));
+  router->Add(Route(Method::kGet, "/api/alerts/incidents/{id}", Role::kMonitor,
+                    sync(HandleIncidentDetail), worker));
+  router->Add(Route(Method::kPost, "/api/alerts/incidents/{id}/ack", Role::kAdmin,
+                    sync(HandleIncidentAck), worker));
+  router->Add(Route(Method::kGet, "/api/alerts/channels", Role::kMonitor, sync(HandleChannelList)));
+  router->Add(Route(Method::kGet, "/api/alerts/deliveries", Role::kMonitor,
+                    sync(HandleDeliveryList), worker));
+  router->Add(
+      Route(Method::kPost, "/api/alerts/test", Role::kAdmin, sync(HandleAlertTest), worker));
+  router->Add(Route(Method::kGet, "/api/monitoring/services/{name}", Role::kMonitor,
+                    sync(HandleServiceDetail)));
   router->Add(
       Route(Method::kGet, "/api/monitoring/logs", Role::kMonitor, sync(HandleLogs), worker));
   router->Add(

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "api/nodes.h"
+#include "api/services_api.h"
 #include "core/json_escape.h"
 #include "core/time_util.h"
 
@@ -74,7 +75,8 @@ std::string StatusRenderer::Render(int64_t now) {
   Pct(&out, "memory_percent", mem);
   Pct(&out, "gpu_percent", ctx_->gpu_available ? gpu : std::nullopt);
   Pct(&out, "disk_percent", disk, false);
-  out += "},\"services\":{},\"generated_at\":\"" + FormatRfc3339Ms(now) + "\",\"timezone\":";
+  out += "},\"services\":" + ServicesMapJson(ctx_->checks);
+  out += ",\"generated_at\":\"" + FormatRfc3339Ms(now) + "\",\"timezone\":";
   AppendJsonString(&out, cfg->zone->name());
   out += ",\"tick_seconds\":";
   AppendJsonNumber(&out, static_cast<double>(cfg->config().tick_ms) / 1000.0);

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "alert/rules_check.h"
 #include "app/commands.h"
 #include "app/server_app.h"
 
@@ -75,6 +76,17 @@ int main(int argc, char** argv) {
   monitor->add_option("--token", mon.token, "A monitor (or admin) token")->required();
   monitor->add_flag("--once", mon.once, "Print one block and exit");
 
+  auto* rules = app.add_subcommand("rules", "Check alert rules");
+  rules->require_subcommand(1);
+  std::vector<std::string> rule_files;
+  bool rules_verbose = false;
+  auto* rules_check =
+      rules->add_subcommand("check",
+                            "Validate rule files (botmon.yaml, botpress.config.json, "
+                            "config.csv or BOT=config.csv); silent when valid");
+  rules_check->add_option("FILE", rule_files, "Files to check")->required();
+  rules_check->add_flag("-v,--verbose", rules_verbose, "Also print one line per valid rule");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -86,5 +98,12 @@ int main(int argc, char** argv) {
   if (*list) return botmon::TokenList(store);
   if (*revoke) return botmon::TokenRevoke(store, name);
   if (*monitor) return botmon::RunMonitor(mon);
+  if (*rules_check) {
+    botmon::RulesCheckOptions o;
+    o.verbose = rules_verbose;
+    botmon::RulesCheckOutput out = botmon::RulesCheckFiles(rule_files, o);
+    std::fwrite(out.text.data(), 1, out.text.size(), stdout);
+    return out.exit_code;
+  }
   return 2;
 }

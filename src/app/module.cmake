@@ -1,6 +1,8 @@
 botmon_module(app
   SOURCES app/console.cc app/ticker.cc app/server_app.cc app/token_cmd.cc app/monitor_cmd.cc
-  DEPS botmon_api botmon_collect botmon_demo botmon_config CURL::libcurl CLI11::CLI11)
+  DEPS botmon_api botmon_collect botmon_demo botmon_config botmon_probe botmon_export
+       botmon_alerting CURL::libcurl
+       CLI11::CLI11)
 
 add_executable(botmon app/main.cc)
 target_link_libraries(botmon PRIVATE botmon_app)

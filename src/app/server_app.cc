@@ -7,11 +7,15 @@
 #include <cstdio>
 #include <mutex>
 
+#include <set>
+
+#include "alerting/alert_engine.h"
 #include "api/context.h"
 #include "api/live.h"
 #include "api/metrics.h"
 #include "api/nodes.h"
 #include "api/routes.h"
+#include "api/services_api.h"
 #include "api/status.h"
 #include "app/console.h"
 #include "app/ticker.h"
@@ -24,8 +28,11 @@
 #include "core/log.h"
 #include "core/random.h"
 #include "demo/demo_bot.h"
+#include "export/influx_exporter.h"
 #include "http/server.h"
 #include "ingest/pipeline.h"
+#include "probe/check_config.h"
+#include "probe/check_runner.h"
 #include "series/tick_samples.h"
 
 namespace botmon {
@@ -73,6 +80,8 @@ class App {
   void Reload(const std::string& why);
   void Shutdown();
   void PrintConsole(int64_t t_ms);
+  void AddServiceSamples(const std::string& host, std::vector<TickValue>* values);
+  void PrimeAlerts(int64_t now_ms);
 
   ServeFlags flags_;
   Clock* clock_ = Clock::Real();
@@ -93,6 +102,9 @@ class App {
   std::unique_ptr<MetricsState> metrics_;
   std::unique_ptr<StatusRenderer> status_;
   std::unique_ptr<LivePublisher> live_;
+  std::unique_ptr<CheckRunner> checks_;
+  std::unique_ptr<InfluxExporter> exporter_;
+  std::unique_ptr<AlertEngine> alerts_;
   IngestRateLimiter limiter_;
   ApiContext ctx_;
   std::atomic<bool> ready_{false};
@@ -249,6 +261,32 @@ Status App::Start(LoadedConfig loaded) {
   pipeline_->SetSessionPublisher(
       [this](const SessionRecord& s, SessionOp op) { live_->PublishSession(s, op); });
 
+  // Service health checks (SPEC 8) run on their own thread from the start; a bad `checks:` entry
+  // stops the start like any other configuration error.
+  ASSIGN_OR_RETURN(auto checks, ParseChecks(c.checks));
+  RunnerOptions ropts;
+  ropts.clock = clock_;
+  checks_ = std::make_unique<CheckRunner>(
+      std::move(checks),
+      [this](const CheckState& s, bool transition) {
+        if (!transition) return;
+        if (s.result.status == ServiceStatus::kRunning) {
+          LOG_INFO("service {}: running", s.config.name);
+        } else {
+          LOG_WARN("service {}: {}{}{}", s.config.name, ServiceStatusName(s.result.status),
+                   s.result.error.empty() ? "" : ": ", s.result.error);
+        }
+        live_->PublishService(ServiceEventJson(s));
+        status_->OnTick();  // the status API's `services` map changed
+      },
+      ropts);
+  ctx_.checks = checks_.get();
+  // Alerting (SPEC 7): rules from every source, channels, routes, silences, maintenance.
+  ASSIGN_OR_RETURN(AlertSettings alert_settings, BuildAlertSettings(rc->loaded, now));
+  alerts_ = std::make_unique<AlertEngine>(store_.get(), &catalog_, clock_);
+  ctx_.alerts = alerts_.get();
+  exporter_ = std::make_unique<InfluxExporter>(c.influx);
+
   router_ = std::make_unique<Router>(MakeTokenAuthenticator(tokens_.get()));
   AddApiRoutes(router_.get(), &ctx_, ApiServices{live_.get(), &limiter_}, c.metrics.is_public);
   ServerOptions sopts;
@@ -278,6 +316,14 @@ Status App::Start(LoadedConfig loaded) {
   for (const auto& w : warnings) LOG_WARN("{}", w);
   pipeline_->Start();
   ready_ = true;
+
+  RETURN_IF_ERROR(
+      alerts_->Start(std::move(alert_settings), [this](const std::string& op, const Incident& inc) {
+        nlohmann::json data = {{"op", op}, {"incident", IncidentToJson(inc)}};
+        live_->PublishIncident(data.dump());
+      }));
+  PrimeAlerts(clock_->NowMs());
+  status_->SetOpenIncidents(alerts_->stats().open_incidents);
 
   ticker_ = std::make_unique<Ticker>(clock_);
   ticker_->Add({"tick", [this] { return config_->Get()->config().tick_ms; }, true,
@@ -323,6 +369,8 @@ Status App::Start(LoadedConfig loaded) {
     LOG_WARN("token changes are polled (no inotify on the data dir): {}", tw.status().message());
   }
   ticker_->Start();
+  checks_->Start();
+  exporter_->Start();
 
   if (flags_.demo) {
     // The demo posts through the same ingest path a real bot uses, with its own token.
@@ -371,6 +419,12 @@ void App::Tick(int64_t t_ms) {
   TickSampleOptions topts;
   topts.local_host = c.host_name;
   std::vector<TickValue> values = BuildTickSamples(closed, &host, catalog_, topts);
+  AddServiceSamples(c.host_name, &values);
+  exporter_->EnqueueTick(values, t_ms);
+  // Rules run right after the tick's samples close (SPEC 7.2).
+  alerts_->AddTick(t_ms, values);
+  alerts_->Evaluate(t_ms);
+  status_->SetOpenIncidents(alerts_->stats().open_incidents);
   nodes_->OnTick(closed, values, *rc->zone);
   metrics_->OnTick(closed, values, catalog_);
   if (Status s = series_->AppendTick(t_ms, closed.through_seq, std::move(values)); !s.ok()) {
@@ -391,6 +445,45 @@ void App::Tick(int64_t t_ms) {
   if (flags_.monitor) PrintConsole(t_ms);
 }
 
+void App::AddServiceSamples(const std::string& host, std::vector<TickValue>* values) {
+  // service.up is 1 for running, warning and sealed (SPEC 1.1); a check not probed yet has no
+  // sample, so a rule never sees a service as down before its first probe.
+  for (const auto& s : checks_->Snapshot()) {
+    if (!s.probed) continue;
+    SeriesKey up;
+    up.field = "service.up";
+    up.host = host;
+    up.service = s.config.name;
+    SeriesKey latency = up;
+    latency.field = "service.latency";
+    values->push_back({std::move(up), s.result.status == ServiceStatus::kStopped ? 0.0 : 1.0});
+    values->push_back({std::move(latency), s.result.latency_ms});
+  }
+}
+
+void App::PrimeAlerts(int64_t now_ms) {
+  // The rules' windows start full: the stored samples of their fields over the longest window
+  // are fed again, tick by tick, as if they had just closed.
+  const int64_t window = alerts_->MaxWindowMs();
+  if (window <= 0) return;
+  const auto fields = alerts_->Fields();
+  const std::set<std::string> wanted(fields.begin(), fields.end());
+  std::map<int64_t, std::vector<TickValue>> by_tick;
+  for (const auto& info :
+       series_->Match([&](const SeriesDef& d) { return wanted.count(d.field) > 0; })) {
+    auto samples = series_->ReadRaw(info.def.id, now_ms - window, now_ms);
+    if (!samples.ok()) {
+      LOG_WARN("alerting: cannot prime {}: {}", info.def.field, samples.status().message());
+      continue;
+    }
+    SeriesKey key{info.def.field, info.def.host, info.def.bot,    info.def.channel,
+                  info.def.mount, info.def.gpu,  info.def.service};
+    for (const auto& s : *samples) by_tick[s.ts_ms].push_back({key, s.value});
+  }
+  for (const auto& [t, values] : by_tick) alerts_->AddTick(t, values);
+  if (!by_tick.empty()) LOG_INFO("alerting: windows primed with {} past ticks", by_tick.size());
+}
+
 void App::PrintConsole(int64_t t_ms) {
   auto rc = config_->Get();
   LiveStats::Figures f = live_stats_->Get(clock_->NowMs());
@@ -405,6 +498,15 @@ void App::PrintConsole(int64_t t_ms) {
     cf.cpu = n.cpu_percent;
     cf.mem = n.memory_percent;
     cf.gpu = n.gpu_percent;
+  }
+  // "N/M running": running and warning (degraded but answering) count; sealed and stopped do
+  // not (SPEC 8).
+  for (const auto& s : checks_->Snapshot()) {
+    ++cf.services_total;
+    if (s.probed && (s.result.status == ServiceStatus::kRunning ||
+                     s.result.status == ServiceStatus::kWarning)) {
+      ++cf.services_running;
+    }
   }
   std::string block = FormatConsoleBlock(cf);
   // One write, so that no log line lands between the block's lines.
@@ -449,6 +551,24 @@ void App::Reload(const std::string& why) {
     return;
   }
   const Config& c = (*rc)->config();
+  auto checks = ParseChecks(c.checks);
+  if (!checks.ok()) {
+    LOG_ERROR("reload ({}): keeping the running configuration: {}", why, checks.status().message());
+    config_->SetError(checks.status().message());
+    live_->PublishConfig(false, checks.status().message());
+    return;
+  }
+  auto alert_settings = BuildAlertSettings((*rc)->loaded, clock_->NowMs());
+  if (!alert_settings.ok()) {
+    LOG_ERROR("reload ({}): keeping the running configuration: {}", why,
+              alert_settings.status().message());
+    config_->SetError(alert_settings.status().message());
+    live_->PublishConfig(false, alert_settings.status().message());
+    return;
+  }
+  checks_->Reconfigure(std::move(*checks));
+  alerts_->Reconfigure(std::move(*alert_settings));
+  exporter_->Reconfigure(c.influx);
   TrackerOptions topts = tracker_->options();
   topts.idle_timeout_ms = c.sessions.idle_timeout_ms;
   topts.store_text = c.privacy.store_text;
@@ -466,6 +586,9 @@ void App::Shutdown() {
   if (demo_) demo_->Stop();
   if (server_) server_->Stop(1500);
   if (ticker_) ticker_->Stop();
+  if (checks_) checks_->Stop();
+  if (alerts_) alerts_->Stop();
+  if (exporter_) exporter_->Stop(1000);
   if (pipeline_) pipeline_->Stop();
   if (store_) {
     (void)store_->TouchTokens(tokens_ ? tokens_->TakeLastUsed()

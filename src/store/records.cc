@@ -47,6 +47,10 @@ void WriteBatch::Append(WriteBatch&& o) {
   MoveAppend(&logs, &o.logs);
   MoveAppend(&series_defs, &o.series_defs);
   MoveAppend(&chunks, &o.chunks);
+  MoveAppend(&incidents, &o.incidents);
+  MoveAppend(&rule_states, &o.rule_states);
+  MoveAppend(&outbox, &o.outbox);
+  MoveAppend(&config_objects, &o.config_objects);
   MoveAppend(&meta, &o.meta);
 }
 

@@ -75,6 +75,62 @@ struct ChunkRecord {
   std::string data;  // series/chunk_codec.h encoding (rollups: series/rollup.h)
 };
 
+// ---- Alerting (SPEC 7) ----
+// The alert module's objects cross the Store interface as JSON documents with the few keys the
+// store indexes, so the store needs no knowledge of their types and a PostgreSQL store can hold
+// the same rows (shared incidents and outbox, SPEC 14).
+
+// One incident (SPEC 7.3). `doc` is the whole incident, timeline included.
+struct IncidentRow {
+  std::string id;         // UUIDv4
+  std::string rule;       // rule name
+  std::string group_key;  // GroupString of the group ("host=bot-1")
+  std::string host;       // hostName ("*" without a host)
+  int64_t start_ms = 0;
+  std::optional<int64_t> end_ms;  // nullopt while open
+  std::string doc;
+};
+
+struct IncidentQuery {
+  std::optional<bool> open;               // only open (true) or only resolved (false)
+  std::string rule;                       // exact
+  std::string host;                       // exact hostName
+  std::optional<int64_t> from_ms, to_ms;  // overlap with [start, end or now]
+  int64_t now_ms = 0;
+  int page = 1;
+  int per_page = 50;  // 1..500
+};
+
+// The evaluator's state for one (rule, group) (SPEC 7.2: pendingSince, firing, cooldownUntil).
+struct RuleStateRow {
+  std::string rule, group_key;
+  std::string doc;     // the state as JSON
+  bool erase = false;  // delete the row instead (rule deleted or changed)
+};
+
+// One notification or hook run waiting for, or done with, delivery (SPEC 7.4, 7.5).
+struct OutboxRow {
+  std::string id;           // the delivery id (X-Botmon-Delivery), a UUID
+  std::string incident_id;  // "" for a test notification
+  std::string target;       // channel name, or "hook:<file name>"
+  std::string event;        // opened | resolved | repeat | test
+  std::string payload;      // JSON: what to send (the incident as it was at the transition)
+  int64_t created_ms = 0;
+  int64_t next_attempt_ms = 0;
+  int attempts = 0;
+  std::string state = "pending";  // pending | sent | failed (gave up) | skipped (silenced...)
+  std::string last_error;
+  std::optional<int64_t> done_ms;
+};
+
+// An object created over the API (rules, channels, routes, silences, maintenance windows).
+struct ConfigObjectRow {
+  std::string kind;  // "rule", "channel", "route", "silence", "maintenance"
+  std::string name;  // unique within the kind
+  std::string doc;   // JSON
+  bool erase = false;
+};
+
 // Everything the writer commits in one transaction. Batches queued together are merged.
 struct WriteBatch {
   std::vector<SessionRecord> sessions;  // upserts (whole row)
@@ -83,10 +139,16 @@ struct WriteBatch {
   std::vector<SeriesDef> series_defs;                     // inserts (ids chosen by the caller)
   std::vector<ChunkRecord> chunks;                        // upserts by (series_id, tier, start_ms)
   std::vector<std::pair<std::string, std::string>> meta;  // upserts
+  // Alerting: an incident transition commits its incident, rule state and outbox rows together.
+  std::vector<IncidentRow> incidents;           // upserts by id
+  std::vector<RuleStateRow> rule_states;        // upserts (or deletes) by (rule, group_key)
+  std::vector<OutboxRow> outbox;                // upserts by id
+  std::vector<ConfigObjectRow> config_objects;  // upserts (or deletes) by (kind, name)
 
   bool empty() const {
     return sessions.empty() && messages.empty() && logs.empty() && series_defs.empty() &&
-           chunks.empty() && meta.empty();
+           chunks.empty() && meta.empty() && incidents.empty() && rule_states.empty() &&
+           outbox.empty() && config_objects.empty();
   }
   void Append(WriteBatch&& other);
 };

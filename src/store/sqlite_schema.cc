@@ -96,7 +96,54 @@ CREATE TABLE chunks (
 CREATE INDEX chunks_by_end ON chunks(tier, end_ms);
 )sql";
 
-const char* const kMigrations[] = {kMigration1};
+// Alerting (SPEC 7): incidents, per-(rule, group) evaluator state, the outbox of notifications
+// and hook runs, and objects created over the API.
+constexpr const char* kMigration2 = R"sql(
+CREATE TABLE incidents (
+  id TEXT PRIMARY KEY,
+  rule TEXT NOT NULL,
+  group_key TEXT NOT NULL,
+  host TEXT NOT NULL,
+  start_ms INTEGER NOT NULL,
+  end_ms INTEGER,
+  doc TEXT NOT NULL
+);
+CREATE INDEX incidents_by_start ON incidents(start_ms DESC);
+CREATE INDEX incidents_open ON incidents(rule, group_key) WHERE end_ms IS NULL;
+CREATE INDEX incidents_by_end ON incidents(end_ms) WHERE end_ms IS NOT NULL;
+
+CREATE TABLE rule_state (
+  rule TEXT NOT NULL,
+  group_key TEXT NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (rule, group_key)
+) WITHOUT ROWID;
+
+CREATE TABLE outbox (
+  id TEXT PRIMARY KEY,
+  incident_id TEXT NOT NULL,
+  target TEXT NOT NULL,
+  event TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  next_attempt_ms INTEGER NOT NULL,
+  attempts INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  last_error TEXT NOT NULL,
+  done_ms INTEGER
+);
+CREATE INDEX outbox_pending ON outbox(created_ms) WHERE state = 'pending';
+CREATE INDEX outbox_by_incident ON outbox(incident_id, created_ms);
+
+CREATE TABLE config_objects (
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (kind, name)
+) WITHOUT ROWID;
+)sql";
+
+const char* const kMigrations[] = {kMigration1, kMigration2};
 
 }  // namespace
 

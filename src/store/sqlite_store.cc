@@ -212,7 +212,7 @@ Status SqliteStore::ApplyBatch(Db* db, const WriteBatch& b) {
       RETURN_IF_ERROR(s->Run());
     }
   }
-  return Status::OK();
+  return ApplyAlerting(db, b);
 }
 
 SqliteStore::Lease::~Lease() {

@@ -55,6 +55,14 @@ class SqliteStore : public Store {
                                                 int64_t to_ms) override;
   StatusOr<std::vector<ChunkRecord>> ReadChunksAt(Tier tier, int64_t start_ms) override;
 
+  StatusOr<std::vector<RuleStateRow>> LoadRuleStates() override;
+  StatusOr<std::optional<IncidentRow>> GetIncident(std::string_view id) override;
+  StatusOr<std::vector<IncidentRow>> ListIncidents(const IncidentQuery& q, int64_t* total) override;
+  StatusOr<std::vector<OutboxRow>> LoadPendingOutbox() override;
+  StatusOr<std::vector<OutboxRow>> ListDeliveries(std::string_view incident_id, int limit) override;
+  StatusOr<std::vector<ConfigObjectRow>> LoadConfigObjects(std::string_view kind) override;
+  StatusOr<int64_t> DeleteIncidentsBefore(int64_t before_ms) override;
+
   StatusOr<int64_t> DeleteChunksBefore(Tier tier, int64_t before_ms) override;
   StatusOr<int64_t> DeleteSessionsBefore(int64_t before_ms) override;
 
@@ -82,6 +90,7 @@ class SqliteStore : public Store {
 
   void WriterLoop();
   Status ApplyBatch(Db* db, const WriteBatch& b);
+  Status ApplyAlerting(Db* db, const WriteBatch& b);  // sqlite_alerting.cc
 
   const std::string path_;
   std::unique_ptr<Db> writer_db_;  // used only by the writer thread (and before it starts)

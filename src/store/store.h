@@ -68,6 +68,21 @@ class Store {
   // Every chunk of `tier` that starts exactly at `start_ms` (all series).
   virtual StatusOr<std::vector<ChunkRecord>> ReadChunksAt(Tier tier, int64_t start_ms) = 0;
 
+  // ---- Alerting (SPEC 7) ----
+  virtual StatusOr<std::vector<RuleStateRow>> LoadRuleStates() = 0;
+  virtual StatusOr<std::optional<IncidentRow>> GetIncident(std::string_view id) = 0;
+  // Newest first.
+  virtual StatusOr<std::vector<IncidentRow>> ListIncidents(const IncidentQuery& q,
+                                                           int64_t* total) = 0;
+  // Outbox rows still pending, oldest first (delivery workers at start-up).
+  virtual StatusOr<std::vector<OutboxRow>> LoadPendingOutbox() = 0;
+  // Every delivery of an incident ("" = the latest `limit` of all), newest first.
+  virtual StatusOr<std::vector<OutboxRow>> ListDeliveries(std::string_view incident_id,
+                                                          int limit) = 0;
+  virtual StatusOr<std::vector<ConfigObjectRow>> LoadConfigObjects(std::string_view kind) = 0;
+  // Deletes incidents resolved before `before_ms` with their finished outbox rows.
+  virtual StatusOr<int64_t> DeleteIncidentsBefore(int64_t before_ms) = 0;
+
   // ---- Retention (janitor) ----
   // Deletes chunks of `tier` ending before `before_ms`; returns rows deleted.
   virtual StatusOr<int64_t> DeleteChunksBefore(Tier tier, int64_t before_ms) = 0;

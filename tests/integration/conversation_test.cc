@@ -98,7 +98,16 @@ TEST_F(ConversationTest, StatusHistoryAndTranscriptMatchWhatWasSent) {
   EXPECT_EQ(s["messages"]["avg_response_ms"], 2000);  // (1000 + 3000 + 2000) / 3
   EXPECT_EQ(s["services"], json::object());
   EXPECT_TRUE(s["resources"]["gpu_percent"].is_null());  // no GPU on the test machine
-  EXPECT_EQ(s["incidents"]["open"], 0);
+  // The default rules (SPEC A.7) may open a CPU incident on a busy test machine: the count is
+  // the incident API's (the status is re-rendered at most once a second).
+  EXPECT_TRUE(s["incidents"]["open"].is_number_integer());
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        json open = server_.Get("/api/alerts/incidents?state=open", monitor_).Json();
+        json now = server_.Get("/api/monitoring/status", monitor_).Json();
+        return open["total"] == now["incidents"]["open"];
+      },
+      5000));
   EXPECT_EQ(s["tick_seconds"], 1);
   EXPECT_EQ(s["timezone"], NoonZone());
   EXPECT_TRUE(s["config_error"].is_null());
