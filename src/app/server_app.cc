@@ -349,6 +349,9 @@ Status App::Start(LoadedConfig loaded) {
                   (void)store_->DeleteChunksBefore(Tier::kRaw, t - cc.retention.raw_ms);
                   (void)store_->DeleteChunksBefore(Tier::kRollup1m, t - cc.retention.rollup1m_ms);
                   (void)store_->DeleteChunksBefore(Tier::kRollup1h, t - cc.retention.rollup1h_ms);
+                  // Resolved incidents (with their finished deliveries) after
+                  // alerting.retentionPeriod, Botpress's incident janitor.
+                  (void)store_->DeleteIncidentsBefore(t - cc.alerting.retention_period_ms);
                   auto n = store_->DeleteSessionsBefore(t - cc.sessions.retention_ms);
                   if (n.ok() && *n > 0) LOG_INFO("janitor: deleted {} old sessions", *n);
                 }});
