@@ -24,7 +24,8 @@ struct KindInfo {
 
 constexpr KindInfo kKinds[] = {
     {CheckKind::kPostgresql, "postgresql", "postgresql,postgres", true, false, true},
-    {CheckKind::kRedis, "redis", "redis,rediss", true, false, true},
+    // No rediss://: the Redis probe speaks plain RESP (Debian's hiredis 0.14 has no TLS).
+    {CheckKind::kRedis, "redis", "redis", true, false, false},
     {CheckKind::kQdrant, "qdrant", "http,https", false, true, true},
     {CheckKind::kMinio, "minio", "http,https", false, true, true},
     {CheckKind::kVault, "vault", "http,https", false, true, true},
@@ -180,6 +181,9 @@ std::string CheckUrl(const KindInfo& info, const std::string& url) {
   size_t colon = url.find("://");
   std::string scheme = colon == std::string::npos ? "" : url.substr(0, colon);
   std::transform(scheme.begin(), scheme.end(), scheme.begin(), ::tolower);
+  if (info.kind == CheckKind::kRedis && scheme == "rediss") {
+    return "rediss:// (TLS) is not supported by the Redis check; use redis://";
+  }
   if (!SchemeAllowed(info, scheme)) {
     std::string want = info.schemes;
     std::replace(want.begin(), want.end(), ',', '/');

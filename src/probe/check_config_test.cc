@@ -112,6 +112,9 @@ TEST(CheckConfig, PreciseErrors) {
   EXPECT_EQ(Error(R"({"kind": "redis"})"), "botmon.yaml:12: checks[0].url: required");
   EXPECT_EQ(Error(R"({"kind": "qdrant", "url": "redis://h:1"})"),
             "botmon.yaml:12: checks[0].url: kind qdrant needs a http/https:// URL");
+  EXPECT_EQ(Error(R"({"kind": "redis", "url": "rediss://h:6380"})"),
+            "botmon.yaml:12: checks[0].url: rediss:// (TLS) is not supported by the Redis check; "
+            "use redis://");
   EXPECT_EQ(Error(R"({"kind": "tcp", "url": "tcp://h"})"),
             "botmon.yaml:12: checks[0].url: needs a port (tcp://host:port)");
   EXPECT_EQ(Error(R"({"kind": "redis", "url": "redis://h", "timeout": "40s"})"),
