@@ -169,6 +169,7 @@ Response HandleAlertTest(ApiContext* ctx, Request& req) {
     list.push_back({{"channel", r.channel},
                     {"ok", r.result.ok},
                     {"detail", r.result.detail},
+                    {"elapsedMs", r.result.elapsed_ms},
                     {"deliveryId", r.delivery_id}});
   }
   return Response::Json(200, json{{"results", list}}.dump());

@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace botmon {
 
@@ -24,6 +25,16 @@ struct MonitorFlags {
 };
 // Polls url/api/monitoring/status every tick and prints the console block (SPEC 11).
 int RunMonitor(const MonitorFlags& f);
+
+struct AlertsTestFlags {
+  std::string channel;                                 // "" = every channel
+  std::string url, token;                              // through a running server when url is set
+  std::optional<std::string> config, botpress_config;  // else directly, with this configuration
+  std::vector<std::string> bot_configs;
+};
+// `botmon alerts test`: exit 0 when every channel succeeded, 1 if any failed, 2 on usage or
+// configuration errors.
+int AlertsTest(const AlertsTestFlags& f);
 
 }  // namespace botmon
 

@@ -87,6 +87,20 @@ int main(int argc, char** argv) {
   rules_check->add_option("FILE", rule_files, "Files to check")->required();
   rules_check->add_flag("-v,--verbose", rules_verbose, "Also print one line per valid rule");
 
+  botmon::AlertsTestFlags alerts_flags;
+  auto* alerts = app.add_subcommand("alerts", "Alert notifications");
+  alerts->require_subcommand(1);
+  auto* alerts_test = alerts->add_subcommand(
+      "test", "Send a [TEST] notification through each channel; prints CHANNEL ok|failed ...");
+  alerts_test->add_option("--channel", alerts_flags.channel, "Only this channel");
+  alerts_test->add_option("--url", alerts_flags.url, "Through this running server");
+  alerts_test->add_option("--token", alerts_flags.token, "An admin token (with --url)");
+  alerts_test->add_option("--config", alerts_flags.config, "botmon.yaml (without --url)");
+  alerts_test->add_option("--botpress-config", alerts_flags.botpress_config,
+                          "botpress.config.json (without --url)");
+  alerts_test->add_option("--bot-config", alerts_flags.bot_configs,
+                          "BOT=config.csv (without --url; repeatable)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -98,6 +112,7 @@ int main(int argc, char** argv) {
   if (*list) return botmon::TokenList(store);
   if (*revoke) return botmon::TokenRevoke(store, name);
   if (*monitor) return botmon::RunMonitor(mon);
+  if (*alerts_test) return botmon::AlertsTest(alerts_flags);
   if (*rules_check) {
     botmon::RulesCheckOptions o;
     o.verbose = rules_verbose;

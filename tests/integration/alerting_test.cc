@@ -12,6 +12,7 @@
 
 #include "integration/harness.h"
 #include "integration/sse_client.h"
+#include "support/raw_peer.h"
 
 namespace botmon::testing {
 namespace {
@@ -229,6 +230,41 @@ TEST(AlertingTest, RulesCheckReportsProblemsWithFileAndLine) {
       << r.out;
   EXPECT_NE(r.out.find("\"90\" is not a duration"), std::string::npos) << r.out;
   EXPECT_EQ(RunBotmon({"rules", "check", server.dir() + "/missing.yaml"}).exit_code, 2);
+}
+
+TEST(AlertingTest, AlertsTestSendsThroughEveryChannel) {
+  RawPeer receiver("HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n", RawPeer::After::kClose);
+  const int closed = FreePort();
+  BotmonServer server;
+  const std::string config = server.dir() + "/botmon.yaml";
+  std::ofstream(config) << "channels:\n"
+                        << "  - {name: up, kind: webhook, url: \"http://127.0.0.1:"
+                        << receiver.port() << "/hook\"}\n"
+                        << "  - {name: down, kind: webhook, url: \"http://127.0.0.1:" << closed
+                        << "/hook\"}\n";
+  // Directly, with the configuration the server would load.
+  auto all = RunBotmon({"alerts", "test", "--config", config});
+  EXPECT_EQ(all.exit_code, 1) << all.out << all.err;
+  EXPECT_NE(all.out.find("up ok "), std::string::npos) << all.out;
+  EXPECT_NE(all.out.find("down failed "), std::string::npos) << all.out;
+  auto one = RunBotmon({"alerts", "test", "--config", config, "--channel", "up"});
+  EXPECT_EQ(one.exit_code, 0) << one.out << one.err;
+  EXPECT_EQ(RunBotmon({"alerts", "test", "--config", config, "--channel", "nope"}).exit_code, 2);
+
+  // Through the running server (admin only).
+  ASSERT_TRUE(server.Start({"--config", config})) << server.log();
+  const std::string admin = server.CreateToken("ops", "admin");
+  const std::string monitor = server.CreateToken("viewer", "monitor");
+  auto via =
+      RunBotmon({"alerts", "test", "--url", server.url(), "--token", admin, "--channel", "up"});
+  EXPECT_EQ(via.exit_code, 0) << via.out << via.err;
+  EXPECT_EQ(via.out.rfind("up ok ", 0), 0u) << via.out;
+  EXPECT_EQ(server.Post("/api/alerts/test", monitor, "{}").status, 403);
+  json reply = server.Post("/api/alerts/test", admin, R"({"channel":"down"})").Json();
+  ASSERT_EQ(reply["results"].size(), 1u) << reply.dump();
+  EXPECT_EQ(reply["results"][0]["ok"], false);
+  EXPECT_FALSE(reply["results"][0]["detail"].get<std::string>().empty());
+  EXPECT_GT(receiver.connections(), 1);
 }
 
 }  // namespace
