@@ -24,17 +24,18 @@ std::string Substitute(std::string text, const Incident& inc) {
     for (size_t pos; (pos = text.find(key)) != std::string::npos;)
       text.replace(pos, key.size(), value);
   };
-  replace("{{value}}", FormatRuleNumber(inc.trigger_value));
+  replace("{{value}}", FormatValue(inc.trigger_value, inc.aggregation));
   replace("{{host}}", inc.host_name);
   replace("{{threshold}}", FormatRuleNumber(inc.threshold));
   replace("{{rule}}", inc.rule_name);
   return text;
 }
 
+// Values as the notifications show them ("97.2", "12"); the exact one is the entry's `value`.
 std::string ConditionDetail(const Rule& r, double value) {
   return std::string(AggregationName(r.aggregation)) + "(" + r.field +
-         ")=" + FormatRuleNumber(value) + " " + std::string(OperandSymbol(r.operand)) + " " +
-         FormatRuleNumber(r.value);
+         ")=" + FormatValue(value, r.aggregation) + " " + std::string(OperandSymbol(r.operand)) +
+         " " + FormatRuleNumber(r.value);
 }
 
 }  // namespace
