@@ -31,25 +31,8 @@ constexpr std::string_view kRequired[] = {"name",    "field", "aggregation",
                                           "operand", "value", "timeframe"};
 constexpr std::string_view kOutputKeys[] = {"source", "file", "line", "readOnly", "state"};
 
-std::string TypeName(const json& v) {
-  switch (v.type()) {
-    case json::value_t::object:
-      return "an object";
-    case json::value_t::array:
-      return "an array";
-    case json::value_t::string:
-      return "a string";
-    case json::value_t::boolean:
-      return "a boolean";
-    case json::value_t::null:
-      return "null";
-    default:
-      return "a number";
-  }
-}
-
 std::string Expected(std::string_view what, const json& v) {
-  return "expected " + std::string(what) + ", got " + TypeName(v);
+  return "expected " + std::string(what) + ", got " + config_internal::JsonTypeName(v);
 }
 
 std::string JoinNames(const std::vector<std::string>& names) {

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "config/keys.h"
 #include "config/values.h"
 
 namespace botmon::config_internal {
@@ -44,23 +45,6 @@ int KeyLine(std::string_view text, std::string_view section, std::string_view ke
   return k == std::string_view::npos ? 0 : LineOf(text, k);
 }
 
-std::string TypeName(const json& v) {
-  switch (v.type()) {
-    case json::value_t::object:
-      return "an object";
-    case json::value_t::array:
-      return "an array";
-    case json::value_t::string:
-      return "a string";
-    case json::value_t::boolean:
-      return "a boolean";
-    case json::value_t::null:
-      return "null";
-    default:
-      return "a number";
-  }
-}
-
 class BotpressReader {
  public:
   BotpressReader(std::string_view text, const std::string& file, Config* config, Origins* origins,
@@ -87,13 +71,15 @@ class BotpressReader {
       return;
     }
     if (!doc.is_object()) {
-      problems_->Add(file_ + ": expected a JSON object at the top level, got " + TypeName(doc));
+      problems_->Add(file_ + ": expected a JSON object at the top level, got " +
+                     config_internal::JsonTypeName(doc));
       return;
     }
     auto pro = doc.find("pro");
     if (pro == doc.end() || pro->is_null()) return;
     if (!pro->is_object()) {
-      problems_->Add(file_ + ": pro: expected an object, got " + TypeName(*pro));
+      problems_->Add(file_ + ": pro: expected an object, got " +
+                     config_internal::JsonTypeName(*pro));
       return;
     }
     ReadSection(*pro, "monitoring",
@@ -159,7 +145,7 @@ class BotpressReader {
     if (it == pro.end() || it->is_null()) return;
     if (!it->is_object()) {
       problems_->Add(file_ + ": pro." + std::string(section) + ": expected an object, got " +
-                     TypeName(*it));
+                     config_internal::JsonTypeName(*it));
       return;
     }
     for (const Mapping& m : mappings) {
@@ -173,13 +159,15 @@ class BotpressReader {
       std::string text;
       if (spec.kind == Kind::kBool) {
         if (!v->is_boolean()) {
-          problems_->Add(where + ": expected true or false, got " + TypeName(*v));
+          problems_->Add(where + ": expected true or false, got " +
+                         config_internal::JsonTypeName(*v));
           continue;
         }
         text = v->get<bool>() ? "true" : "false";
       } else {
         if (!v->is_string()) {
-          problems_->Add(where + ": expected a duration string like \"10s\", got " + TypeName(*v));
+          problems_->Add(where + ": expected a duration string like \"10s\", got " +
+                         config_internal::JsonTypeName(*v));
           continue;
         }
         text = v->get<std::string>();
@@ -202,7 +190,8 @@ class BotpressReader {
     auto rules = alerting.find("rules");
     if (rules == alerting.end() || rules->is_null()) return;
     if (!rules->is_array()) {
-      problems_->Add(Where("alerting", "rules") + ": expected an array, got " + TypeName(*rules));
+      problems_->Add(Where("alerting", "rules") + ": expected an array, got " +
+                     config_internal::JsonTypeName(*rules));
       return;
     }
     size_t scan =
@@ -211,7 +200,7 @@ class BotpressReader {
     for (const json& rule : *rules) {
       if (!rule.is_object()) {
         problems_->Add(Where("alerting", "rules") + "[" + std::to_string(i) +
-                       "]: expected an object, got " + TypeName(rule));
+                       "]: expected an object, got " + config_internal::JsonTypeName(rule));
         ++i;
         continue;
       }

@@ -112,6 +112,10 @@ class Problems {
 // "\"text\"" with the text cut to 64 characters.
 std::string Quoted(std::string_view text);
 
+// How an error message names a JSON value's type: "an object", "an array", "a string",
+// "a boolean", "null", "a number".
+std::string JsonTypeName(const nlohmann::json& v);
+
 }  // namespace botmon::config_internal
 
 #endif  // BOTMON_CONFIG_KEYS_H_
