@@ -43,6 +43,13 @@ fuzz: deps-test
 	CXX=clang++ CC=clang cmake -S . -B build-fuzz -DBOTMON_FUZZ=ON -DBOTMON_TESTS=OFF -DBOTMON_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo
 	cmake --build build-fuzz -j$(JOBS)
 
+# Long runs that do not fit `make test` (tests/soak/): the seed's "No more incoming events" rule
+# verbatim, about 11 minutes.
+soak: deps-test
+	cmake -S . -B $(BUILD) -DBOTMON_TESTS=ON -DBOTMON_BENCH=OFF $(CMAKE_FLAGS)
+	cmake --build $(BUILD) -j$(JOBS)
+	set -e; for t in $(BUILD)/tests/soak_*; do echo "== $$t"; "$$t"; done
+
 format:
 	find src include tests bench fuzz -name '*.cc' -o -name '*.h' -o -name '*.hpp' | xargs clang-format -i
 

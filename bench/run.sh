@@ -11,12 +11,20 @@
 #   3. /api/monitoring/status vs Prometheus's /api/v1/query?query=up (wrk -t2 -c64), p99;
 #   4. the idle server at --tick 1s: CPU % of one core (schedstat) and RSS;
 #   5. bytes per sample on the demo's 24 h corpus (bench/corpus_bytes);
-#   6. the Google Benchmark micro benchmarks (results file only).
+#   6. the Google Benchmark micro benchmarks (results file only);
+#   7. rule evaluation: the Evaluator on 1,000 series x 100 rules, 2 m and 24 h windows
+#      (bench/rule_eval_bench), vs Prometheus evaluating the same rules (bench/prom_rules.py);
+#   8. alert latency: breaking tick's end -> local webhook, botmon at --tick 1s
+#      (bench/alert_latency.py).
 # 1-3 are repeated BENCH_RUNS times (default 3) and reported as medians; 4 runs once for
-# BENCH_IDLE_SECONDS (default 60) after a 10 s warm-up; 5 is deterministic and runs once.
+# BENCH_IDLE_SECONDS (default 60) after a 10 s warm-up; 5 is deterministic and runs once; 7 runs
+# rule_eval_bench BENCH_RUNS times and Prometheus once (medians over its evaluations); 8 runs
+# BENCH_ALERT_INCIDENTS (default 10) open/resolve cycles.
 #
 # Environment: BENCH_RUNS, BENCH_IDLE_SECONDS, BENCH_DURATION (wrk -d, default 5s),
-# BENCH_SKIP (comma list of ingest,transcripts,status,idle,corpus,micro), BENCH_KEEP=1 (keep the
+# BENCH_SKIP (comma list of ingest,transcripts,status,idle,corpus,micro,rules,alert),
+# BENCH_ALERT_INCIDENTS (default 10), BENCH_PROM_RULES_24H (rules in Prometheus's 24 h group,
+# default 20: see bench/prom_rules.py), BENCH_KEEP=1 (keep the
 # temporary directory and its logs), BENCH_INFLUX_WAL_FSYNC_DELAY (InfluxDB's
 # data.wal-fsync-delay, default "0s" as shipped: fsync on every write).
 set -euo pipefail
@@ -41,7 +49,7 @@ BENCH_CLK_TCK=$(getconf CLK_TCK)
 [[ "$IDLE_SECONDS" =~ ^[0-9]+$ && "$IDLE_SECONDS" -ge 1 && "$IDLE_SECONDS" -le 3600 ]] ||
   { echo "BENCH_IDLE_SECONDS must be 1..3600" >&2; exit 2; }
 [[ -x "$BIN" ]] || { echo "$BIN not found: build first (make bench)" >&2; exit 2; }
-for tool in wrk curl python3 victoria-metrics influxd prometheus; do
+for tool in wrk curl python3 victoria-metrics influxd prometheus promtool; do
   command -v "$tool" >/dev/null || { echo "$tool not found (scripts/install-deps.sh test)" >&2; exit 2; }
 done
 
@@ -418,7 +426,7 @@ fi
 MICRO=$BENCH_TMP/micro.md
 : >"$MICRO"
 if ! skipped micro; then
-  for b in collect_bench series_bench ingest_bench http_bench; do
+  for b in collect_bench series_bench ingest_bench http_bench window_bench; do
     bin=$(bench_bin "$b") || { bench_log "($b not built; skipped)"; continue; }
     bench_log "== 6. $b (3 repetitions, medians)"
     if ! timeout 900 "$bin" --benchmark_repetitions=3 --benchmark_report_aggregates_only=true \
@@ -436,6 +444,86 @@ if ! skipped micro; then
       echo ""
     } >>"$MICRO"
   done
+fi
+
+# ---------------------------------------------------------------------------------------------
+# 7. Rule evaluation: the Evaluator (BENCH_RUNS repetitions) vs Prometheus (once), one after the
+#    other so that they do not compete for the cores
+# ---------------------------------------------------------------------------------------------
+RE_2M="" RE_24H="" PROM_2M="" PROM_24H=""
+if ! skipped rules; then
+  RE_BIN=$(bench_bin rule_eval_bench) || bench_die "rule_eval_bench not built in $BUILD/bench (bench/rule_eval.cmake)"
+  bench_log "== 7. rule evaluation: rule_eval_bench (1,000 series x 100 rules; $RUNS repetitions)"
+  if ! timeout 1200 "$RE_BIN" --benchmark_repetitions="$RUNS" --benchmark_report_aggregates_only=true \
+    --benchmark_out="$BENCH_TMP/rule_eval.json" --benchmark_out_format=json \
+    >"$BENCH_TMP/rule_eval.txt" 2>"$BENCH_TMP/rule_eval.err"; then
+    cat "$BENCH_TMP/rule_eval.err" >&2
+    bench_die "rule_eval_bench failed"
+  fi
+  # "RULEEVAL timeframe_s=120 ns=... wall_ns=... eval_ns=... addtick_us=... rss_MB=... hwm_MB=..."
+  # from the median aggregate of each case.
+  python3 - "$BENCH_TMP/rule_eval.json" >"$BENCH_TMP/rule_eval.lines" <<'PY'
+import json, sys
+for b in json.load(open(sys.argv[1]))["benchmarks"]:
+    if b.get("aggregate_name", "median") != "median" or "error_occurred" in b:
+        continue
+    tf = b["run_name"].split("timeframe_s:")[1].split("/")[0]
+    print(f"RULEEVAL timeframe_s={tf} ns={b['ns_per_rule_group']:.1f} wall_ns={b['wall_ns_per_rule_group']:.1f} "
+          f"eval_ns={b['eval_ns_per_rule_group']:.1f} addtick_us={b['addtick_us']:.0f} "
+          f"rss_MB={b['rss_MB']:.0f} hwm_MB={b['hwm_MB']:.0f} fill_s={b['fill_s']:.1f} prime_s={b['prime_s']:.2f}")
+PY
+  RE_2M=$(grep 'timeframe_s=120 ' "$BENCH_TMP/rule_eval.lines") || bench_die "rule_eval_bench: no 2 m result (see $BENCH_TMP/rule_eval.txt)"
+  RE_24H=$(grep 'timeframe_s=86400 ' "$BENCH_TMP/rule_eval.lines") || bench_die "rule_eval_bench: no 24 h result"
+  bench_log "$RE_2M"
+  bench_log "$RE_24H"
+
+  bench_log "== 7. Prometheus: the same rules over 24 h of backfilled data (this takes a few minutes)"
+  mkdir -p "$BENCH_TMP/prom-rules"
+  python3 "$BENCH_SRC/prom_rules.py" "$BENCH_TMP/prom-rules" --rules-24h "${BENCH_PROM_RULES_24H:-20}" \
+    >"$BENCH_TMP/prom_rules.out" 2> >(tee "$BENCH_TMP/prom_rules.err" >&2) ||
+    { bench_log "Prometheus log: $(tail -5 "$BENCH_TMP/prom-rules/prometheus.log" 2>/dev/null)"; bench_die "prom_rules.py failed"; }
+  PROM_2M=$(grep '^PROM window=2m ' "$BENCH_TMP/prom_rules.out") || bench_die "prom_rules.py: no 2 m result"
+  PROM_24H=$(grep '^PROM window=24h ' "$BENCH_TMP/prom_rules.out") || bench_die "prom_rules.py: no 24 h result"
+  bench_log "$PROM_2M"
+  bench_log "$PROM_24H"
+  {
+    echo "### 7. Rule evaluation (1,000 series x 100 rules, 10 s tick)"
+    echo ""
+    echo "botmon: bench/rule_eval_bench, medians of $RUNS repetitions of 180 ticks each; Prometheus: its own"
+    echo "evaluationTime per group (/api/v1/rules), median of the evaluations after the first."
+    echo ""
+    echo '```'
+    echo "$RE_2M"
+    echo "$RE_24H"
+    echo "$PROM_2M"
+    echo "$PROM_24H"
+    echo '```'
+    echo ""
+    echo "CPU per rule x series, Prometheus / botmon: 2 m $(bench_div "$(bench_wrk_field "$PROM_2M" cpu_ns_per_rule_series)" "$(bench_wrk_field "$RE_2M" ns)" 0)x, 24 h $(bench_div "$(bench_wrk_field "$PROM_24H" cpu_ns_per_rule_series)" "$(bench_wrk_field "$RE_24H" ns)" 0)x (Prometheus: whole-process CPU, scrapes included)."
+    echo ""
+  } >>"$DETAILS"
+fi
+
+# ---------------------------------------------------------------------------------------------
+# 8. Alert latency: the breaking tick's end -> the webhook's receipt (botmon at --tick 1s)
+# ---------------------------------------------------------------------------------------------
+ALERT=""
+if ! skipped alert; then
+  bench_log "== 8. alert latency: ${BENCH_ALERT_INCIDENTS:-10} open/resolve cycles at --tick 1s"
+  mkdir -p "$BENCH_TMP/alert"
+  python3 "$BENCH_SRC/alert_latency.py" "$BIN" "$BENCH_TMP/alert" --incidents "${BENCH_ALERT_INCIDENTS:-10}" \
+    >"$BENCH_TMP/alert.out" 2> >(tee "$BENCH_TMP/alert.err" >&2) ||
+    { bench_log "botmon log: $(tail -5 "$BENCH_TMP/alert/botmon.log" 2>/dev/null)"; bench_die "alert_latency.py failed"; }
+  ALERT=$(grep '^ALERT ' "$BENCH_TMP/alert.out") || bench_die "alert_latency.py printed no ALERT line"
+  bench_log "$ALERT"
+  {
+    echo "### 8. Alert latency (--tick 1s, local webhook)"
+    echo ""
+    echo '```'
+    echo "$ALERT"
+    echo '```'
+    echo ""
+  } >>"$DETAILS"
 fi
 
 # ---------------------------------------------------------------------------------------------
@@ -473,6 +561,23 @@ TABLE=$BENCH_TMP/table.md
     echo "| bytes per sample, raw chunks (demo 24 h corpus, once) | $raw | | | ≤ 2 | $(bench_verdict "$raw" '<=' 2) |"
     echo "| bytes per raw sample incl. 1m and 1h rollups | $all | | | (info) | |"
     echo "| SQLite file bytes per raw sample (series only) | $db | | | (info) | |"
+  fi
+  if [[ -n "$RE_2M" ]]; then
+    fld() { bench_wrk_field "$1" "$2"; }
+    for w in 2m 24h; do
+      if [[ $w == 2m ]]; then re=$RE_2M pr=$PROM_2M; else re=$RE_24H pr=$PROM_24H; fi
+      rw=$(fld "$re" wall_ns) pw=$(fld "$pr" ns_per_rule_series)
+      sp=$(bench_div "$pw" "$rw" 0)
+      echo "| rule evaluation ns per rule×group, $w window, wall (Prometheus: $(fld "$pr" rules) rules, its evaluationTime) | $rw | $(bench_fmt_int "$pw") | ${sp}× faster | ≥ 50× | $(bench_verdict "$sp" '>=' 50) |"
+      echo "| rule evaluation CPU ns per rule×group, $w window (AddTick + Evaluate) | $(fld "$re" ns) | | | ≤ 100 | $(bench_verdict "$(fld "$re" ns)" '<=' 100) |"
+    done
+    same=$(bench_div "$(fld "$RE_24H" ns)" "$(fld "$RE_2M" ns)" 2)
+    echo "| rule evaluation 24 h / 2 m cost (CPU ns) | $same | | | same time (≤ 1.5) | $(bench_verdict "$same" '<=' 1.5) |"
+    echo "| rule evaluation RSS, 24 h case (MB; peak VmHWM $(fld "$RE_24H" hwm_MB)) | $(fld "$RE_24H" rss_MB) | | | ≤ 2,000 | $(bench_verdict "$(fld "$RE_24H" hwm_MB)" '<=' 2000) |"
+  fi
+  if [[ -n "$ALERT" ]]; then
+    am=$(bench_wrk_field "$ALERT" open_median_ms) ax=$(bench_wrk_field "$ALERT" open_max_ms)
+    echo "| alert latency ms, tick end → webhook (tick 1 s; median, max of $(bench_wrk_field "$ALERT" n)) | $am (max $ax) | | | ≤ 1,100 (1 tick + 100 ms) | $(bench_verdict "$ax" '<=' 1100) |"
   fi
 } >"$TABLE"
 

@@ -175,7 +175,7 @@ std::vector<DroppedState> Evaluator::SetRules(std::vector<Rule> rules) {
 }
 
 void Evaluator::RestoreState(const std::string& rule, const Group& group, GroupState state) {
-  restored_[{rule, GroupString(group)}] = std::move(state);
+  restored_[{rule, GroupString(group)}] = {group, std::move(state)};
 }
 
 void Evaluator::AddTick(int64_t t_ms, const std::vector<TickValue>& values) {
@@ -263,7 +263,7 @@ std::vector<EvalTransition> Evaluator::Evaluate(
             RollingWindow(ToWindowAgg(rule.aggregation), window_ms));
         auto r = restored_.find({name, key});
         if (r != restored_.end()) {
-          w->state = r->second;
+          w->state = r->second.second;
           restored_.erase(r);
         } else if (!stream->ring.empty()) {
           // The group appeared with its first sample (primed from the store after a restart).
@@ -303,6 +303,11 @@ std::vector<GroupView> Evaluator::Groups(const std::string& rule) const {
     auto s = it->second->set->streams.find(key);
     out.push_back(
         {s != it->second->set->streams.end() ? s->second->group : Group{}, w->state, w->value});
+  }
+  // Persisted states whose group has had no sample since the restart are still in force.
+  for (auto r = restored_.lower_bound({rule, ""}); r != restored_.end() && r->first.first == rule;
+       ++r) {
+    out.push_back({r->second.first, r->second.second, std::nullopt});
   }
   return out;
 }

@@ -119,9 +119,10 @@ class Evaluator {
   const FieldCatalog* catalog_;
   int64_t tick_ms_;
   std::vector<Rule> rules_;
-  std::map<std::string, std::unique_ptr<StreamSet>> sets_;              // by stream spec
-  std::map<std::string, std::unique_ptr<RuleSlot>> slots_;              // by rule name
-  std::map<std::pair<std::string, std::string>, GroupState> restored_;  // (rule, group key)
+  std::map<std::string, std::unique_ptr<StreamSet>> sets_;  // by stream spec
+  std::map<std::string, std::unique_ptr<RuleSlot>> slots_;  // by rule name
+  // (rule, group key) -> (group, state): persisted states waiting for their group's first sample.
+  std::map<std::pair<std::string, std::string>, std::pair<Group, GroupState>> restored_;
   int64_t last_tick_ = INT64_MIN;
   uint64_t last_evaluations_ = 0;
 };

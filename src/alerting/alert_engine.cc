@@ -5,6 +5,7 @@
 
 #include "alert/rule_parse.h"
 #include "alert/rule_sources.h"
+#include "alerting/alert_objects.h"
 #include "alerting/delivery.h"
 #include "core/log.h"
 #include "core/random.h"
@@ -40,20 +41,50 @@ std::string ConditionDetail(const Rule& r, double value) {
 
 }  // namespace
 
-StatusOr<AlertSettings> BuildAlertSettings(const LoadedConfig& loaded, int64_t now_ms) {
+StatusOr<AlertSettings> BuildAlertSettings(const LoadedConfig& loaded, int64_t now_ms,
+                                           const ApiObjects* api) {
   const Config& c = loaded.config;
   AlertSettings s;
-  RuleSet set = BuildRuleSet(loaded, {});
+  RuleSet set = BuildRuleSet(loaded, api ? api->rules : std::vector<Rule>{});
   RETURN_IF_ERROR(set.ToStatus());
   s.rules = std::move(set.rules);
+  if (api) {
+    for (auto& r : s.rules) {
+      auto it = api->default_enabled.find(r.name);
+      if (r.source == RuleSource::kDefault && it != api->default_enabled.end()) {
+        r.enabled = it->second;
+      }
+    }
+  }
   std::vector<RawItem> channel_items = c.channels;
   for (auto& item : set.channels) channel_items.push_back(std::move(item));
+  if (api) channel_items.insert(channel_items.end(), api->channels.begin(), api->channels.end());
   ASSIGN_OR_RETURN(s.channels, ParseChannels(channel_items));
   std::vector<std::string> names;
   for (const auto& ch : s.channels) names.push_back(ch.name);
   ASSIGN_OR_RETURN(s.routes, ParseRoutes(c.routes, names));
   ASSIGN_OR_RETURN(s.silences, ParseSilences(c.silences, now_ms));
   ASSIGN_OR_RETURN(s.maintenance, ParseMaintenance(c.maintenance, c.timezone));
+  if (api) {
+    for (const auto& sil : api->silences) {
+      for (const auto& other : s.silences) {
+        if (other.id == sil.id) {
+          return Status::InvalidArgument("silence \"" + sil.id + "\": id: also defined in " +
+                                         other.file);
+        }
+      }
+      s.silences.push_back(sil);
+    }
+    for (const auto& w : api->maintenance) {
+      for (const auto& other : s.maintenance) {
+        if (other.name == w.name) {
+          return Status::InvalidArgument("maintenance window \"" + w.name +
+                                         "\": name: also defined in " + other.file);
+        }
+      }
+      s.maintenance.push_back(w);
+    }
+  }
   s.host_name = c.host_name;
   s.transports = TransportConfigFrom(c);
   s.public_url = c.public_url;
@@ -78,6 +109,7 @@ std::shared_ptr<const AlertSettings> AlertEngine::settings() const {
 
 Status AlertEngine::Start(AlertSettings settings, Publisher publisher) {
   publisher_ = std::move(publisher);
+  std::lock_guard eval_lock(eval_mu_);
   evaluator_.SetTick(settings.tick_ms);
   evaluator_.SetRules(settings.rules);
   {
@@ -124,6 +156,7 @@ void AlertEngine::Stop() {
 }
 
 void AlertEngine::Reconfigure(AlertSettings settings) {
+  std::lock_guard eval_lock(eval_mu_);
   evaluator_.SetTick(settings.tick_ms);
   auto dropped = evaluator_.SetRules(settings.rules);
   {
@@ -140,11 +173,18 @@ void AlertEngine::Reconfigure(AlertSettings settings) {
 }
 
 void AlertEngine::AddTick(int64_t t_ms, const std::vector<TickValue>& values) {
+  std::lock_guard eval_lock(eval_mu_);
   evaluator_.AddTick(t_ms, values);
 }
 
-std::vector<std::string> AlertEngine::Fields() const { return evaluator_.Fields(); }
-int64_t AlertEngine::MaxWindowMs() const { return evaluator_.MaxWindowMs(); }
+std::vector<std::string> AlertEngine::Fields() const {
+  std::lock_guard eval_lock(eval_mu_);
+  return evaluator_.Fields();
+}
+int64_t AlertEngine::MaxWindowMs() const {
+  std::lock_guard eval_lock(eval_mu_);
+  return evaluator_.MaxWindowMs();
+}
 
 void AlertEngine::Remember(const Incident& inc) {
   constexpr size_t kRecent = 1000;
@@ -166,6 +206,7 @@ IncidentRow AlertEngine::RowOf(const Incident& inc) {
 
 void AlertEngine::Evaluate(int64_t now_ms, const std::function<bool(const std::string&)>& stale) {
   const auto t0 = std::chrono::steady_clock::now();
+  std::unique_lock eval_lock(eval_mu_);
   auto transitions = evaluator_.Evaluate(now_ms, stale);
   std::map<std::string, const Rule*> rules;
   for (const auto& r : evaluator_.rules()) rules[r.name] = &r;
@@ -187,6 +228,9 @@ void AlertEngine::Evaluate(int64_t now_ms, const std::function<bool(const std::s
       it->second.last_value = g.value;
     }
   }
+  Repeat(now_ms);
+  eval_lock.unlock();
+  if (stale) MarkStale(now_ms, stale);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::lock_guard lock(mu_);
   eval_seconds_sum_ += secs;
@@ -264,8 +308,65 @@ void AlertEngine::HandleTransition(const EvalTransition& tr, const Rule& rule, i
     doc = GroupStateToJson(state);
     doc["group"] = tr.group;
   }
-  // Repeat: an unacknowledged open incident is notified again every `repeat`.
   batch->rule_states.push_back({tr.rule, tr.group_key, doc.dump(), false});
+}
+
+void AlertEngine::Repeat(int64_t now_ms) {
+  for (const auto& rule : evaluator_.rules()) {
+    if (rule.repeat_ms <= 0 || !rule.enabled) continue;
+    for (const auto& g : evaluator_.Groups(rule.name)) {
+      if (g.state.state != RuleState::kFiring || g.state.incident_id.empty()) continue;
+      if (now_ms - g.state.last_notified_ms < rule.repeat_ms) continue;
+      std::optional<Incident> inc;
+      {
+        std::lock_guard lock(mu_);
+        auto it = open_.find(g.state.incident_id);
+        // Acknowledging stops the repeats (SPEC 7.5).
+        if (it == open_.end() || it->second.acknowledged_at_ms) continue;
+        it->second.timeline.push_back(
+            {now_ms, "repeat", "still " + ConditionDetail(rule, g.value.value_or(0)), g.value});
+        inc = it->second;
+      }
+      const std::string key = GroupString(g.group);
+      GroupState* live = evaluator_.MutableState(rule.name, key);
+      if (!live) continue;
+      live->last_notified_ms = now_ms;
+      nlohmann::json doc = GroupStateToJson(*live);
+      doc["group"] = g.group;
+      WriteBatch batch;
+      std::vector<OutboxRow> rows;
+      AddDeliveries(*inc, &rule, "repeat", now_ms, false, {}, &batch, &rows);
+      batch.incidents.push_back(RowOf(*inc));
+      batch.rule_states.push_back({rule.name, key, doc.dump(), false});
+      Commit(std::move(batch), std::move(rows));
+      if (publisher_) publisher_("updated", *inc);
+    }
+  }
+}
+
+void AlertEngine::MarkStale(int64_t now_ms, const std::function<bool(const std::string&)>& stale) {
+  std::vector<Incident> changed;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [id, inc] : open_) {
+      if (inc.host_name == "*") continue;
+      const bool now_stale = stale(inc.host_name);
+      if (now_stale == inc.stale) continue;
+      inc.stale = now_stale;
+      inc.timeline.push_back({now_ms, now_stale ? "stale" : "fresh",
+                              now_stale ? "node " + inc.host_name + " stopped reporting"
+                                        : "node " + inc.host_name + " reports again",
+                              std::nullopt});
+      changed.push_back(inc);
+    }
+  }
+  if (changed.empty()) return;
+  WriteBatch batch;
+  for (const auto& inc : changed) batch.incidents.push_back(RowOf(inc));
+  Commit(std::move(batch), {});
+  for (const auto& inc : changed) {
+    if (publisher_) publisher_("updated", inc);
+  }
 }
 
 void AlertEngine::ResolveDropped(const DroppedState& d, int64_t now_ms, WriteBatch* batch,
@@ -469,6 +570,7 @@ void AlertEngine::ChannelRecovered(const std::string& channel) {
 }
 
 nlohmann::json AlertEngine::RulesJson() const {
+  std::lock_guard eval_lock(eval_mu_);
   nlohmann::json out = nlohmann::json::array();
   for (const auto& r : evaluator_.rules()) {
     nlohmann::json j = RuleToJson(r);
@@ -494,20 +596,32 @@ std::optional<Incident> AlertEngine::GetOpen(const std::string& id) const {
   return it->second;
 }
 
+std::optional<Incident> AlertEngine::GetKnown(const std::string& id) const {
+  std::lock_guard lock(mu_);
+  for (const auto* m : {&open_, &recent_}) {
+    auto it = m->find(id);
+    if (it != m->end()) return it->second;
+  }
+  return std::nullopt;
+}
+
 StatusOr<Incident> AlertEngine::Acknowledge(const std::string& id, const std::string& by,
                                             const std::string& comment) {
   const int64_t now = clock_->NowMs();
   std::optional<Incident> inc;
+  const TimelineEntry entry{now, "acknowledged",
+                            comment.empty() ? "by " + by : "by " + by + ": " + comment,
+                            std::nullopt};
   {
     std::lock_guard lock(mu_);
-    auto it = open_.find(id);
-    if (it != open_.end()) {
+    for (auto* m : {&open_, &recent_}) {
+      auto it = m->find(id);
+      if (it == m->end()) continue;
       it->second.acknowledged_at_ms = now;
       it->second.acknowledged_by = by;
-      it->second.timeline.push_back({now, "acknowledged",
-                                     comment.empty() ? "by " + by : "by " + by + ": " + comment,
-                                     std::nullopt});
+      it->second.timeline.push_back(entry);
       inc = it->second;
+      break;
     }
   }
   if (!inc) {
@@ -516,9 +630,9 @@ StatusOr<Incident> AlertEngine::Acknowledge(const std::string& id, const std::st
     inc = IncidentFromJson(nlohmann::json::parse(row->doc, nullptr, false));
     inc->acknowledged_at_ms = now;
     inc->acknowledged_by = by;
-    inc->timeline.push_back({now, "acknowledged",
-                             comment.empty() ? "by " + by : "by " + by + ": " + comment,
-                             std::nullopt});
+    inc->timeline.push_back(entry);
+    std::lock_guard lock(mu_);
+    Remember(*inc);
   }
   WriteBatch b;
   b.incidents.push_back(RowOf(*inc));

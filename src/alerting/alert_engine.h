@@ -58,7 +58,11 @@ struct AlertSettings {
 // Validates and gathers the alerting parts of a loaded configuration (rules from every source,
 // channels from botmon.yaml and config.csv, routes, silences, maintenance windows). Errors name
 // file, line and field.
-StatusOr<AlertSettings> BuildAlertSettings(const LoadedConfig& loaded, int64_t now_ms);
+// `api` adds the objects made over the API (alert_objects.h): rules, channels, silences,
+// maintenance windows, and the enabled switches of default rules.
+struct ApiObjects;
+StatusOr<AlertSettings> BuildAlertSettings(const LoadedConfig& loaded, int64_t now_ms,
+                                           const ApiObjects* api = nullptr);
 
 struct AlertStats {
   double eval_seconds_sum = 0;
@@ -96,6 +100,9 @@ class AlertEngine {
   // The A.9 rule objects with their per-group state.
   nlohmann::json RulesJson() const;
   std::optional<Incident> GetOpen(const std::string& id) const;
+  // An open or recently changed incident as the engine has it, which may be newer than the
+  // store's copy (writes are asynchronous): what the API should show.
+  std::optional<Incident> GetKnown(const std::string& id) const;
   // Acknowledges an open or resolved incident (stops its repeats). NotFound for an unknown id.
   StatusOr<Incident> Acknowledge(const std::string& id, const std::string& by,
                                  const std::string& comment);
@@ -130,11 +137,20 @@ class AlertEngine {
                      WriteBatch* batch, std::vector<OutboxRow>* rows);
   std::string MutedBy(const Incident& inc, const Rule* rule, int64_t now_ms) const;
   void Commit(WriteBatch batch, std::vector<OutboxRow> rows);
+  // `repeat`: notifies again the unacknowledged open incidents whose last notification is older
+  // than their rule's repeat. REQUIRES: eval_mu_ held.
+  void Repeat(int64_t now_ms);
+  // Marks the open incidents of stale nodes `stale` (SPEC 7.6), and unmarks them when the node
+  // reports again.
+  void MarkStale(int64_t now_ms, const std::function<bool(const std::string&)>& stale);
   static IncidentRow RowOf(const Incident& inc);
 
   Store* store_;
   Clock* clock_;
-  Evaluator evaluator_;  // ticker thread only
+  // The evaluator is stepped by the ticker and read by the API (RulesJson) and by reconfigurations
+  // (reloads, API changes) on other threads. Lock order: eval_mu_ before mu_.
+  mutable std::mutex eval_mu_;
+  Evaluator evaluator_;  // GUARDED_BY(eval_mu_)
   Publisher publisher_;
   std::unique_ptr<DeliveryWorkers> workers_;
 

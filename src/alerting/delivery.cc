@@ -7,6 +7,7 @@
 #include "core/log.h"
 #include "core/random.h"
 #include "core/thread_name.h"
+#include "core/time_util.h"
 #include "hooks/hook_runner.h"
 #include "notify/message.h"
 
@@ -19,6 +20,21 @@ constexpr int64_t kMaxBackoffMs = 10 * 60'000;
 constexpr const char* kHookPrefix = "hook:";
 
 bool IsHook(const OutboxRow& r) { return r.target.rfind(kHookPrefix, 0) == 0; }
+
+// Appends one attempt to the row's history (SPEC 9 /deliveries), keeping the last
+// kMaxOutboxHistory. `status` is the HTTP status, SMTP reply code or hook exit code (0 = none).
+void AddAttempt(OutboxRow* row, int64_t at_ms, bool ok, int status, const std::string& error,
+                int64_t latency_ms) {
+  nlohmann::json history = nlohmann::json::parse(row->history, nullptr, false);
+  if (!history.is_array()) history = nlohmann::json::array();
+  history.push_back({{"at", FormatRfc3339Ms(at_ms)},
+                     {"ok", ok},
+                     {"status", status != 0 ? nlohmann::json(status) : nlohmann::json(nullptr)},
+                     {"error", ok ? nlohmann::json(nullptr) : nlohmann::json(error)},
+                     {"latencyMs", latency_ms}});
+  while (history.size() > kMaxOutboxHistory) history.erase(history.begin());
+  row->history = history.dump();
+}
 
 }  // namespace
 
@@ -146,6 +162,8 @@ void DeliveryWorkers::Attempt(OutboxRow* row) {
     CurlNotifier notifier(settings->transports, clock_);
     r = notifier.Send(*channel, n, kSendTimeoutMs);
   }
+  AddAttempt(row, now, r.ok, r.http_status != 0 ? r.http_status : r.smtp_code, r.detail,
+             r.elapsed_ms);
   if (r.ok) {
     row->state = "sent";
     row->last_error.clear();
@@ -215,6 +233,9 @@ void DeliveryWorkers::AttemptHook(OutboxRow* row) {
   std::string detail = run.ok() ? HookRunSummary(*spec, *run) : run.status().message();
   if (run.ok() && !run->output.empty()) detail += ": " + run->output.substr(0, 2000);
   row->state = run.ok() && run->ok() ? "sent" : "failed";
+  AddAttempt(row, *row->done_ms, row->state == "sent",
+             run.ok() && run->exit_code ? *run->exit_code : 0, detail,
+             run.ok() ? run->duration_ms : 0);
   if (row->state == "sent") {
     sent_++;
   } else {

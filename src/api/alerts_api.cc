@@ -1,5 +1,8 @@
 #include "api/alerts_api.h"
 
+#include <cctype>
+#include <string_view>
+
 #include "alert/incident.h"
 #include "alerting/alert_engine.h"
 #include "api/query.h"
@@ -12,18 +15,47 @@ using nlohmann::json;
 
 Response NoAlerting() { return Response::Error(503, "unavailable", "alerting is not running"); }
 
-// The linked sessions of SPEC 7.7: a listing of the sessions active during the incident.
-json SessionsLink(const Incident& inc, int64_t now_ms) {
-  std::string href = "/api/monitoring/sessions?from=" + FormatRfc3339Ms(inc.start_ms) +
-                     "&to=" + FormatRfc3339Ms(inc.end_ms.value_or(now_ms));
-  if (inc.host_name != "*") href += "&host=" + inc.host_name;
-  return json{{"href", href}};
+// A query-string value: unreserved characters as they are, the rest %XX.
+std::string PercentEncodeQuery(std::string_view v) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : v) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
 }
 
-// The freshest copy: an open incident from the engine (its lastValue moves every tick), else
-// the stored document.
+// The linked sessions of SPEC 7.7 (A.3's `sessions`): how many sessions were active during the
+// incident, and the listing of them. A count that fails is left out rather than failing the
+// incident.
+json SessionsLink(ApiContext* ctx, const Incident& inc, int64_t now_ms) {
+  const int64_t to = inc.end_ms.value_or(now_ms);
+  std::string href = "/api/monitoring/sessions?from=" + FormatRfc3339Ms(inc.start_ms) +
+                     "&to=" + FormatRfc3339Ms(to);
+  SessionQuery q;
+  q.per_page = 1;
+  q.from_ms = inc.start_ms;
+  q.to_ms = to;
+  q.now_ms = now_ms;
+  if (inc.host_name != "*") {
+    href += "&host=" + PercentEncodeQuery(inc.host_name);
+    q.host = inc.host_name;
+  }
+  json link = {{"href", href}};
+  if (auto page = ctx->store->ListSessions(q); page.ok()) link["count"] = page->total;
+  return link;
+}
+
+// The freshest copy: the engine's, for an open or recently changed incident (its lastValue moves
+// every tick, and its last writes may not be committed yet), else the stored document.
 Incident Freshest(ApiContext* ctx, const IncidentRow& row) {
-  if (auto open = ctx->alerts->GetOpen(row.id)) return *open;
+  if (auto known = ctx->alerts->GetKnown(row.id)) return *known;
   return IncidentFromJson(json::parse(row.doc, nullptr, false));
 }
 
@@ -67,7 +99,7 @@ Response HandleIncidentList(ApiContext* ctx, Request& req) {
   json list = json::array();
   for (const auto& row : *rows) {
     Incident inc = Freshest(ctx, row);
-    list.push_back(IncidentToJson(inc, SessionsLink(inc, q.now_ms)));
+    list.push_back(IncidentToJson(inc, SessionsLink(ctx, inc, q.now_ms)));
   }
   return Response::Json(
       200, json{{"incidents", list}, {"page", *page}, {"per_page", *per}, {"total", total}}.dump());
@@ -78,14 +110,15 @@ Response HandleIncidentDetail(ApiContext* ctx, Request& req) {
   auto row = ctx->store->GetIncident(req.params.at(0));
   if (!row.ok()) return InternalError(row.status());
   if (!*row) {
-    if (auto open = ctx->alerts->GetOpen(req.params.at(0))) {
-      return Response::Json(200,
-                            IncidentToJson(*open, SessionsLink(*open, ctx->clock->NowMs())).dump());
+    if (auto open = ctx->alerts->GetKnown(req.params.at(0))) {
+      return Response::Json(
+          200, IncidentToJson(*open, SessionsLink(ctx, *open, ctx->clock->NowMs())).dump());
     }
     return Response::Error(404, "not_found", "no incident \"" + req.params.at(0) + "\"");
   }
   Incident inc = Freshest(ctx, **row);
-  return Response::Json(200, IncidentToJson(inc, SessionsLink(inc, ctx->clock->NowMs())).dump());
+  return Response::Json(200,
+                        IncidentToJson(inc, SessionsLink(ctx, inc, ctx->clock->NowMs())).dump());
 }
 
 Response HandleIncidentAck(ApiContext* ctx, Request& req) {
@@ -111,7 +144,8 @@ Response HandleIncidentAck(ApiContext* ctx, Request& req) {
     }
     return InternalError(inc.status());
   }
-  return Response::Json(200, IncidentToJson(*inc, SessionsLink(*inc, ctx->clock->NowMs())).dump());
+  return Response::Json(200,
+                        IncidentToJson(*inc, SessionsLink(ctx, *inc, ctx->clock->NowMs())).dump());
 }
 
 Response HandleChannelList(ApiContext* ctx, Request&) {
@@ -123,26 +157,44 @@ Response HandleChannelList(ApiContext* ctx, Request&) {
 
 Response HandleDeliveryList(ApiContext* ctx, Request& req) {
   if (!ctx->alerts) return NoAlerting();
-  auto limit = QueryInt(req, "limit", 100, 1, 1000);
-  if (!limit.ok()) return BadRequest(limit.status());
-  auto rows =
-      ctx->store->ListDeliveries(req.Query("incident").value_or(""), static_cast<int>(*limit));
+  DeliveryQuery q;
+  auto page = QueryInt(req, "page", 1, 1, 1'000'000);
+  if (!page.ok()) return BadRequest(page.status());
+  auto per = QueryInt(req, "per_page", 100, 1, 1000);
+  if (!per.ok()) return BadRequest(per.status());
+  // `limit` is the older name of per_page.
+  if (req.Query("limit") && !req.Query("per_page")) per = QueryInt(req, "limit", 100, 1, 1000);
+  if (!per.ok()) return BadRequest(per.status());
+  if (auto ok = req.Query("ok")) {
+    if (*ok != "true" && *ok != "false") {
+      return Response::Error(400, "invalid_request", "ok: \"" + *ok + "\" is not true or false");
+    }
+    q.ok = *ok == "true";
+  }
+  q.incident_id = req.Query("incident").value_or("");
+  q.target = req.Query("channel").value_or("");
+  q.page = static_cast<int>(*page);
+  q.per_page = static_cast<int>(*per);
+  int64_t total = 0;
+  auto rows = ctx->store->ListDeliveries(q, &total);
   if (!rows.ok()) return InternalError(rows.status());
   json list = json::array();
   for (const auto& r : *rows) {
-    json d = {{"id", r.id},
-              {"incidentId", r.incident_id},
-              {"target", r.target},
-              {"event", r.event},
-              {"state", r.state},
-              {"attempts", r.attempts},
-              {"createdAt", FormatRfc3339Ms(r.created_ms)}};
+    json attempts = json::parse(r.history, nullptr, false);
+    if (!attempts.is_array()) attempts = json::array();
+    // SPEC 9's members first; the rest tells when and why.
+    json d = {{"deliveryId", r.id},         {"incidentId", r.incident_id},
+              {"channel", r.target},        {"event", r.event},
+              {"state", r.state},           {"attempts", std::move(attempts)},
+              {"attemptCount", r.attempts}, {"createdAt", FormatRfc3339Ms(r.created_ms)}};
     if (!r.last_error.empty()) d["lastError"] = r.last_error;
     if (r.done_ms) d["doneAt"] = FormatRfc3339Ms(*r.done_ms);
     if (r.state == "pending") d["nextAttemptAt"] = FormatRfc3339Ms(r.next_attempt_ms);
     list.push_back(std::move(d));
   }
-  return Response::Json(200, json{{"deliveries", list}}.dump());
+  return Response::Json(
+      200,
+      json{{"deliveries", list}, {"page", *page}, {"per_page", *per}, {"total", total}}.dump());
 }
 
 Response HandleAlertTest(ApiContext* ctx, Request& req) {
@@ -166,10 +218,14 @@ Response HandleAlertTest(ApiContext* ctx, Request& req) {
   }
   json list = json::array();
   for (const auto& r : results) {
+    // SPEC 9's members, plus `detail` (the one-line summary the CLI prints).
+    const int code = r.result.http_status != 0 ? r.result.http_status : r.result.smtp_code;
     list.push_back({{"channel", r.channel},
                     {"ok", r.result.ok},
+                    {"status", code != 0 ? json(code) : json(nullptr)},
+                    {"latencyMs", r.result.elapsed_ms},
+                    {"error", r.result.ok ? json(nullptr) : json(r.result.detail)},
                     {"detail", r.result.detail},
-                    {"elapsedMs", r.result.elapsed_ms},
                     {"deliveryId", r.delivery_id}});
   }
   return Response::Json(200, json{{"results", list}}.dump());

@@ -12,6 +12,8 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "auth/token_cache.h"
 #include "config/load.h"
@@ -32,6 +34,8 @@ class MetricsState;
 class StatusRenderer;
 class CheckRunner;
 class AlertEngine;
+class AlertObjects;
+struct ApiObject;
 
 struct RuntimeConfig {
   LoadedConfig loaded;
@@ -89,8 +93,13 @@ struct ApiContext {
   StatusRenderer* status = nullptr;
   ConfigHolder* config = nullptr;
   Server* server = nullptr;
-  CheckRunner* checks = nullptr;       // service health checks (SPEC 8); null = none
-  AlertEngine* alerts = nullptr;       // alerting (SPEC 7); null = not running
+  CheckRunner* checks = nullptr;  // service health checks (SPEC 8); null = none
+  AlertEngine* alerts = nullptr;  // alerting (SPEC 7); null = not running
+  AlertObjects* alert_objects =
+      nullptr;  // the objects made over the API (alerting/alert_objects.h)
+  // Stores a change to them (upsert, or erase when the flag is set) and installs the rebuilt
+  // settings; an InvalidArgument when the settings do not build with it.
+  std::function<Status(const std::vector<std::pair<ApiObject, bool>>&)> change_alert_objects;
   std::atomic<bool>* ready = nullptr;  // false while the start-up replay runs
   bool gpu_available = false;
   int64_t started_ms = 0;

@@ -1,7 +1,9 @@
 #include "api/routes.h"
 
 #include "alerting/alert_engine.h"
+#include "api/alert_config_api.h"
 #include "api/alerts_api.h"
+#include "api/backtest_api.h"
 #include "api/history.h"
 #include "api/metrics.h"
 #include "api/services_api.h"
@@ -119,6 +121,10 @@ void AddApiRoutes(Router* router, ApiContext* ctx, ApiServices services, bool me
       Route(Method::kGet, "/api/monitoring/services", Role::kMonitor, sync(HandleServiceList)));
   router->Add(
       Route(Method::kGet, "/api/alerts/rules", Role::kMonitor, sync(HandleRuleList), worker));
+  router->Add(Route(Method::kPost, "/api/alerts/rules/{name}/backtest", Role::kAdmin,
+                    sync(HandleRuleBacktest), worker));
+  router->Add(Route(Method::kPost, "/api/alerts/rules/backtest", Role::kAdmin,
+                    sync(HandleUnsavedRuleBacktest), worker));
   router->Add(Route(Method::kGet, "/api/alerts/incidents", Role::kMonitor, sync(HandleIncidentList),
                     worker));
   router->Add(Route(Method::kGet, "/api/alerts/incidents/{id}", Role::kMonitor,
@@ -126,6 +132,33 @@ void AddApiRoutes(Router* router, ApiContext* ctx, ApiServices services, bool me
   router->Add(Route(Method::kPost, "/api/alerts/incidents/{id}/ack", Role::kAdmin,
                     sync(HandleIncidentAck), worker));
   router->Add(Route(Method::kGet, "/api/alerts/channels", Role::kMonitor, sync(HandleChannelList)));
+  // Changes to the alerting configuration (alert_config_api.h) wait for their commit: workers.
+  router->Add(
+      Route(Method::kGet, "/api/alerts/rules/{name}", Role::kMonitor, sync(HandleRuleGet), worker));
+  router->Add(
+      Route(Method::kPost, "/api/alerts/rules", Role::kAdmin, sync(HandleRuleCreate), worker));
+  router->Add(Route(Method::kPut, "/api/alerts/rules/{name}", Role::kAdmin, sync(HandleRuleReplace),
+                    worker));
+  router->Add(Route(Method::kDelete, "/api/alerts/rules/{name}", Role::kAdmin,
+                    sync(HandleRuleDelete), worker));
+  router->Add(Route(Method::kPost, "/api/alerts/channels", Role::kAdmin, sync(HandleChannelCreate),
+                    worker));
+  router->Add(Route(Method::kPut, "/api/alerts/channels/{name}", Role::kAdmin,
+                    sync(HandleChannelReplace), worker));
+  router->Add(Route(Method::kDelete, "/api/alerts/channels/{name}", Role::kAdmin,
+                    sync(HandleChannelDelete), worker));
+  router->Add(Route(Method::kGet, "/api/alerts/routes", Role::kMonitor, sync(HandleRouteList)));
+  router->Add(Route(Method::kGet, "/api/alerts/silences", Role::kMonitor, sync(HandleSilenceList)));
+  router->Add(Route(Method::kPost, "/api/alerts/silences", Role::kAdmin, sync(HandleSilenceCreate),
+                    worker));
+  router->Add(Route(Method::kDelete, "/api/alerts/silences/{id}", Role::kAdmin,
+                    sync(HandleSilenceDelete), worker));
+  router->Add(
+      Route(Method::kGet, "/api/alerts/maintenance", Role::kMonitor, sync(HandleMaintenanceList)));
+  router->Add(Route(Method::kPost, "/api/alerts/maintenance", Role::kAdmin,
+                    sync(HandleMaintenanceCreate), worker));
+  router->Add(Route(Method::kDelete, "/api/alerts/maintenance/{name}", Role::kAdmin,
+                    sync(HandleMaintenanceDelete), worker));
   router->Add(Route(Method::kGet, "/api/alerts/deliveries", Role::kMonitor,
                     sync(HandleDeliveryList), worker));
   router->Add(

@@ -1,5 +1,7 @@
 #include "api/sessions_api.h"
 
+#include <nlohmann/json.hpp>
+
 #include "api/mask.h"
 #include "api/nodes.h"
 #include "api/query.h"
@@ -139,6 +141,28 @@ Response HandleSessionList(ApiContext* ctx, Request& req) {
   return Response::Json(200, std::move(out));
 }
 
+// SPEC 7.7: the incidents that overlapped the session, on its host or cluster-wide, newest
+// first (at most 100).
+static void AppendSessionIncidents(ApiContext* ctx, const SessionRecord& s, std::string* out) {
+  IncidentQuery q;
+  q.now_ms = ctx->clock->NowMs();
+  q.from_ms = s.started_ms;
+  q.to_ms = s.ended_ms.value_or(q.now_ms);
+  q.per_page = 100;
+  auto rows = ctx->store->ListIncidents(q, nullptr);
+  nlohmann::json list = nlohmann::json::array();
+  if (rows.ok()) {
+    for (const auto& r : *rows) {
+      if (r.host != s.host && r.host != "*") continue;
+      nlohmann::json i = {
+          {"id", r.id}, {"ruleName", r.rule}, {"startTime", FormatRfc3339Ms(r.start_ms)}};
+      if (r.end_ms) i["endTime"] = FormatRfc3339Ms(*r.end_ms);
+      list.push_back(std::move(i));
+    }
+  }
+  *out += list.dump();
+}
+
 Response HandleSessionDetail(ApiContext* ctx, Request& req) {
   auto mpage = QueryInt(req, "messages_page", 1, 1, 1'000'000);
   if (!mpage.ok()) return BadRequest(mpage.status());
@@ -173,7 +197,8 @@ Response HandleSessionDetail(ApiContext* ctx, Request& req) {
     }
     out += '}';
   }
-  out += "],\"incidents\":[]";
+  out += "],\"incidents\":";
+  AppendSessionIncidents(ctx, s, &out);
   if (sd.message_total > kMessagesPerPage) {
     out += ",\"messages_page\":" + std::to_string(*mpage) + ",\"messages_pages\":" +
            std::to_string((sd.message_total + kMessagesPerPage - 1) / kMessagesPerPage) +

@@ -69,7 +69,7 @@ int ThroughServer(const AlertsTestFlags& f) {
   for (const auto& r : j["results"]) {
     const bool ok = r.value("ok", false);
     all_ok &= ok;
-    PrintLine(r.value("channel", ""), ok, r.value("elapsedMs", int64_t{0}), r.value("detail", ""));
+    PrintLine(r.value("channel", ""), ok, r.value("latencyMs", int64_t{0}), r.value("detail", ""));
   }
   return all_ok ? 0 : 1;
 }

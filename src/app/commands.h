@@ -36,6 +36,10 @@ struct AlertsTestFlags {
 // configuration errors.
 int AlertsTest(const AlertsTestFlags& f);
 
+// `botmon rules test FILE` (SPEC 2, alert/rule_test_file.h): exit 0 when every expectation
+// holds, 1 when one does not, 2 for an unreadable or invalid file.
+int RulesTest(const std::string& path);
+
 }  // namespace botmon
 
 #endif  // BOTMON_APP_COMMANDS_H_

@@ -86,6 +86,12 @@ int main(int argc, char** argv) {
                             "config.csv or BOT=config.csv); silent when valid");
   rules_check->add_option("FILE", rule_files, "Files to check")->required();
   rules_check->add_flag("-v,--verbose", rules_verbose, "Also print one line per valid rule");
+  std::string rules_test_file;
+  auto* rules_test = rules->add_subcommand(
+      "test",
+      "Run a test file (tick, rules/ruleFiles, series, expect) through the live evaluator; "
+      "prints +OFFSET OPEN|RESOLVE lines");
+  rules_test->add_option("FILE", rules_test_file, "The test file (YAML)")->required();
 
   botmon::AlertsTestFlags alerts_flags;
   auto* alerts = app.add_subcommand("alerts", "Alert notifications");
@@ -113,6 +119,7 @@ int main(int argc, char** argv) {
   if (*revoke) return botmon::TokenRevoke(store, name);
   if (*monitor) return botmon::RunMonitor(mon);
   if (*alerts_test) return botmon::AlertsTest(alerts_flags);
+  if (*rules_test) return botmon::RulesTest(rules_test_file);
   if (*rules_check) {
     botmon::RulesCheckOptions o;
     o.verbose = rules_verbose;

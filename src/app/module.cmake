@@ -1,6 +1,7 @@
 botmon_module(app
   SOURCES app/console.cc app/ticker.cc app/server_app.cc app/token_cmd.cc app/monitor_cmd.cc
           app/alerts_cmd.cc
+          app/rules_test_cmd.cc
   DEPS botmon_api botmon_collect botmon_demo botmon_config botmon_probe botmon_export
        botmon_alerting CURL::libcurl
        CLI11::CLI11)

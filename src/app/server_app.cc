@@ -9,7 +9,9 @@
 
 #include <set>
 
+#include "alert/stored_ticks.h"
 #include "alerting/alert_engine.h"
+#include "alerting/alert_objects.h"
 #include "api/context.h"
 #include "api/live.h"
 #include "api/metrics.h"
@@ -82,6 +84,13 @@ class App {
   void PrintConsole(int64_t t_ms);
   void AddServiceSamples(const std::string& host, std::vector<TickValue>* values);
   void PrimeAlerts(int64_t now_ms);
+  // The alert settings from the configuration in force and the API's objects.
+  StatusOr<AlertSettings> BuildAlerts(const ApiObjects& objects) const;
+  void ApplyAlerts(AlertSettings settings) { alerts_->Reconfigure(std::move(settings)); }
+  // SPEC 7.6: the nodes that have not reported for nodes.staleAfter (default 3 ticks). Only
+  // nodes known from events can go stale in a single-server build: this server is the local
+  // node, and it does not evaluate while it is down.
+  std::set<std::string> StaleNodes(int64_t now_ms) const;
 
   ServeFlags flags_;
   Clock* clock_ = Clock::Real();
@@ -105,6 +114,7 @@ class App {
   std::unique_ptr<CheckRunner> checks_;
   std::unique_ptr<InfluxExporter> exporter_;
   std::unique_ptr<AlertEngine> alerts_;
+  std::unique_ptr<AlertObjects> alert_objects_;
   IngestRateLimiter limiter_;
   ApiContext ctx_;
   std::atomic<bool> ready_{false};
@@ -282,9 +292,20 @@ Status App::Start(LoadedConfig loaded) {
       ropts);
   ctx_.checks = checks_.get();
   // Alerting (SPEC 7): rules from every source, channels, routes, silences, maintenance.
-  ASSIGN_OR_RETURN(AlertSettings alert_settings, BuildAlertSettings(rc->loaded, now));
+  alert_objects_ = std::make_unique<AlertObjects>(store_.get(), c.retention.raw_ms);
+  RETURN_IF_ERROR(alert_objects_->Load());
+  ASSIGN_OR_RETURN(AlertSettings alert_settings,
+                   alert_objects_->BuildCurrent([&](const ApiObjects& objects) {
+                     return BuildAlertSettings(rc->loaded, now, &objects);
+                   }));
   alerts_ = std::make_unique<AlertEngine>(store_.get(), &catalog_, clock_);
   ctx_.alerts = alerts_.get();
+  ctx_.alert_objects = alert_objects_.get();
+  ctx_.change_alert_objects = [this](const std::vector<std::pair<ApiObject, bool>>& changes) {
+    return alert_objects_->Change(
+        changes, [this](const ApiObjects& o) { return BuildAlerts(o); },
+        [this](AlertSettings s) { ApplyAlerts(std::move(s)); });
+  };
   exporter_ = std::make_unique<InfluxExporter>(c.influx);
 
   router_ = std::make_unique<Router>(MakeTokenAuthenticator(tokens_.get()));
@@ -426,7 +447,8 @@ void App::Tick(int64_t t_ms) {
   exporter_->EnqueueTick(values, t_ms);
   // Rules run right after the tick's samples close (SPEC 7.2).
   alerts_->AddTick(t_ms, values);
-  alerts_->Evaluate(t_ms);
+  const std::set<std::string> stale = StaleNodes(t_ms);
+  alerts_->Evaluate(t_ms, [&stale](const std::string& host) { return stale.count(host) > 0; });
   status_->SetOpenIncidents(alerts_->stats().open_incidents);
   nodes_->OnTick(closed, values, *rc->zone);
   metrics_->OnTick(closed, values, catalog_);
@@ -464,27 +486,35 @@ void App::AddServiceSamples(const std::string& host, std::vector<TickValue>* val
   }
 }
 
+StatusOr<AlertSettings> App::BuildAlerts(const ApiObjects& objects) const {
+  return BuildAlertSettings(config_->Get()->loaded, clock_->NowMs(), &objects);
+}
+
+std::set<std::string> App::StaleNodes(int64_t now_ms) const {
+  const Config& c = config_->Get()->config();
+  const int64_t after = c.nodes.stale_after_ms > 0 ? c.nodes.stale_after_ms : 3 * c.tick_ms;
+  std::set<std::string> out;
+  for (const auto& n : nodes_->Snapshot()) {
+    if (n.kind != "local" && now_ms - n.last_update_ms > after) out.insert(n.host);
+  }
+  return out;
+}
+
 void App::PrimeAlerts(int64_t now_ms) {
   // The rules' windows start full: the stored samples of their fields over the longest window
   // are fed again, tick by tick, as if they had just closed.
   const int64_t window = alerts_->MaxWindowMs();
   if (window <= 0) return;
-  const auto fields = alerts_->Fields();
-  const std::set<std::string> wanted(fields.begin(), fields.end());
-  std::map<int64_t, std::vector<TickValue>> by_tick;
-  for (const auto& info :
-       series_->Match([&](const SeriesDef& d) { return wanted.count(d.field) > 0; })) {
-    auto samples = series_->ReadRaw(info.def.id, now_ms - window, now_ms);
-    if (!samples.ok()) {
-      LOG_WARN("alerting: cannot prime {}: {}", info.def.field, samples.status().message());
-      continue;
-    }
-    SeriesKey key{info.def.field, info.def.host, info.def.bot,    info.def.channel,
-                  info.def.mount, info.def.gpu,  info.def.service};
-    for (const auto& s : *samples) by_tick[s.ts_ms].push_back({key, s.value});
-  }
-  for (const auto& [t, values] : by_tick) alerts_->AddTick(t, values);
-  if (!by_tick.empty()) LOG_INFO("alerting: windows primed with {} past ticks", by_tick.size());
+  StoredTicksQuery q;
+  q.fields = alerts_->Fields();
+  q.from_ms = now_ms - window;
+  q.to_ms = now_ms;
+  std::vector<std::string> warnings;
+  auto ticks = ReadStoredTicks(*series_, q, &warnings);
+  for (const auto& w : warnings) LOG_WARN("alerting: cannot prime: {}", w);
+  if (!ticks.ok()) return;
+  for (const auto& t : *ticks) alerts_->AddTick(t.t_ms, t.values);
+  if (!ticks->empty()) LOG_INFO("alerting: windows primed with {} past ticks", ticks->size());
 }
 
 void App::PrintConsole(int64_t t_ms) {
@@ -561,7 +591,9 @@ void App::Reload(const std::string& why) {
     live_->PublishConfig(false, checks.status().message());
     return;
   }
-  auto alert_settings = BuildAlertSettings((*rc)->loaded, clock_->NowMs());
+  auto alert_settings = alert_objects_->BuildCurrent([&](const ApiObjects& objects) {
+    return BuildAlertSettings((*rc)->loaded, clock_->NowMs(), &objects);
+  });
   if (!alert_settings.ok()) {
     LOG_ERROR("reload ({}): keeping the running configuration: {}", why,
               alert_settings.status().message());
@@ -570,7 +602,6 @@ void App::Reload(const std::string& why) {
     return;
   }
   checks_->Reconfigure(std::move(*checks));
-  alerts_->Reconfigure(std::move(*alert_settings));
   exporter_->Reconfigure(c.influx);
   TrackerOptions topts = tracker_->options();
   topts.idle_timeout_ms = c.sessions.idle_timeout_ms;
@@ -578,6 +609,13 @@ void App::Reload(const std::string& why) {
   pipeline_->Post([this, topts] { tracker_->SetOptions(topts); });
   live_stats_->SetZone((*rc)->zone, clock_->NowMs());
   config_->Set(*rc);
+  // Rebuilt from the configuration now in force, under the objects' lock, so that an API change
+  // made meanwhile is kept.
+  if (Status st = alert_objects_->Rebuild([this](const ApiObjects& o) { return BuildAlerts(o); },
+                                          [this](AlertSettings s) { ApplyAlerts(std::move(s)); });
+      !st.ok()) {
+    LOG_ERROR("reload ({}): alerting keeps its running settings: {}", why, st.message());
+  }
   live_->PublishConfig(true, "");
   LOG_INFO("configuration reloaded ({})", why);
 }

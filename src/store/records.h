@@ -121,6 +121,19 @@ struct OutboxRow {
   std::string state = "pending";  // pending | sent | failed (gave up) | skipped (silenced...)
   std::string last_error;
   std::optional<int64_t> done_ms;
+  // The attempts, oldest first, the last kMaxOutboxHistory kept: a JSON array of
+  // {"at", "ok", "status", "error", "latencyMs"} (SPEC 9 /deliveries).
+  std::string history = "[]";
+};
+inline constexpr size_t kMaxOutboxHistory = 20;
+
+// A page of deliveries (SPEC 9 /deliveries), newest first.
+struct DeliveryQuery {
+  std::string incident_id;  // "" = any
+  std::string target;       // channel or "hook:<file>"; "" = any
+  std::optional<bool> ok;   // true: sent; false: failed, or pending after a failed attempt
+  int page = 1;
+  int per_page = 100;  // 1..1000
 };
 
 // An object created over the API (rules, channels, routes, silences, maintenance windows).

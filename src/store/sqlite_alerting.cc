@@ -13,7 +13,7 @@ namespace {
 constexpr const char* kIncidentCols = "id, rule, group_key, host, start_ms, end_ms, doc";
 constexpr const char* kOutboxCols =
     "id, incident_id, target, event, payload, created_ms, next_attempt_ms, attempts, state,"
-    " last_error, done_ms";
+    " last_error, done_ms, history";
 
 IncidentRow ReadIncident(const Stmt& s) {
   IncidentRow r;
@@ -40,6 +40,7 @@ OutboxRow ReadOutbox(const Stmt& s) {
   r.state = s.Text(8);
   r.last_error = s.Text(9);
   r.done_ms = s.OptInt(10);
+  r.history = s.Text(11);
   return r;
 }
 
@@ -78,13 +79,15 @@ Status SqliteStore::ApplyAlerting(Db* db, const WriteBatch& b) {
     ASSIGN_OR_RETURN(
         Stmt * s,
         db->Cached("INSERT INTO outbox(id, incident_id, target, event, payload, created_ms,"
-                   " next_attempt_ms, attempts, state, last_error, done_ms)"
-                   " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11) ON CONFLICT(id) DO UPDATE SET"
-                   " next_attempt_ms=?7, attempts=?8, state=?9, last_error=?10, done_ms=?11"));
+                   " next_attempt_ms, attempts, state, last_error, done_ms, history)"
+                   " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12) ON CONFLICT(id) DO UPDATE"
+                   " SET next_attempt_ms=?7, attempts=?8, state=?9, last_error=?10, done_ms=?11,"
+                   " history=?12"));
     for (const auto& r : b.outbox) {
       s->Bind(1, r.id).Bind(2, r.incident_id).Bind(3, r.target).Bind(4, r.event);
       s->Bind(5, r.payload).Bind(6, r.created_ms).Bind(7, r.next_attempt_ms);
       s->Bind(8, r.attempts).Bind(9, r.state).Bind(10, r.last_error).Bind(11, r.done_ms);
+      s->Bind(12, r.history);
       RETURN_IF_ERROR(s->Run());
     }
   }
@@ -189,15 +192,38 @@ StatusOr<std::vector<OutboxRow>> SqliteStore::LoadPendingOutbox() {
   return out;
 }
 
-StatusOr<std::vector<OutboxRow>> SqliteStore::ListDeliveries(std::string_view incident_id,
-                                                             int limit) {
+StatusOr<std::vector<OutboxRow>> SqliteStore::ListDeliveries(const DeliveryQuery& q,
+                                                             int64_t* total) {
   ASSIGN_OR_RETURN(auto r, Reader());
-  std::string sql = std::string("SELECT ") + kOutboxCols + " FROM outbox";
-  if (!incident_id.empty()) sql += " WHERE incident_id = ?2";
-  sql += " ORDER BY created_ms DESC, id LIMIT ?1";
-  ASSIGN_OR_RETURN(Stmt s, r->Prepare(sql));
-  s.Bind(1, int64_t{std::clamp(limit, 1, 10'000)});
-  if (!incident_id.empty()) s.Bind(2, incident_id);
+  std::string where;
+  std::vector<std::string> texts;
+  auto add = [&](const std::string& cond) {
+    where += (where.empty() ? " WHERE " : " AND ") + cond;
+  };
+  if (!q.incident_id.empty()) {
+    texts.push_back(q.incident_id);
+    add("incident_id = ?");
+  }
+  if (!q.target.empty()) {
+    texts.push_back(q.target);
+    add("target = ?");
+  }
+  if (q.ok) {
+    add(*q.ok ? "state = 'sent'" : "(state = 'failed' OR (state = 'pending' AND attempts > 0))");
+  }
+  if (total) {
+    ASSIGN_OR_RETURN(Stmt s, r->Prepare("SELECT count(*) FROM outbox" + where));
+    for (size_t i = 0; i < texts.size(); ++i) s.Bind(static_cast<int>(i + 1), texts[i]);
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    *total = row ? s.Int(0) : 0;
+  }
+  const int per_page = std::clamp(q.per_page, 1, 10'000);
+  const int64_t offset = static_cast<int64_t>(std::max(1, q.page) - 1) * per_page;
+  ASSIGN_OR_RETURN(Stmt s, r->Prepare(std::string("SELECT ") + kOutboxCols + " FROM outbox" +
+                                      where + " ORDER BY created_ms DESC, id LIMIT ? OFFSET ?"));
+  int i = 1;
+  for (const auto& t : texts) s.Bind(i++, t);
+  s.Bind(i, int64_t{per_page}).Bind(i + 1, offset);
   std::vector<OutboxRow> out;
   while (true) {
     ASSIGN_OR_RETURN(bool row, s.Step());

@@ -91,6 +91,45 @@ TEST_F(SqliteAlertingTest, TransitionCommitsIncidentStateAndOutboxTogether) {
   EXPECT_TRUE(store_->LoadRuleStates()->empty());
 }
 
+TEST_F(SqliteAlertingTest, DeliveriesKeepTheirAttemptsAndFilter) {
+  WriteBatch b;
+  OutboxRow sent = Outbox("d1", "i1", "slack");
+  sent.state = "sent";
+  sent.attempts = 2;
+  sent.history = R"([{"at":"x","ok":false},{"at":"y","ok":true}])";
+  b.outbox.push_back(sent);
+  OutboxRow retrying = Outbox("d2", "i1", "email");
+  retrying.attempts = 1;
+  retrying.history = R"([{"at":"z","ok":false}])";
+  b.outbox.push_back(retrying);
+  b.outbox.push_back(Outbox("d3", "i2", "slack"));  // not tried yet
+  ASSERT_TRUE(WriteSync(std::move(b)).ok());
+  Open();
+  int64_t total = 0;
+  DeliveryQuery q;
+  auto rows = store_->ListDeliveries(q, &total);
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(total, 3);
+  q.target = "slack";
+  rows = store_->ListDeliveries(q, &total);
+  EXPECT_EQ(total, 2);
+  q.ok = true;
+  rows = store_->ListDeliveries(q, &total);
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].history, R"([{"at":"x","ok":false},{"at":"y","ok":true}])");
+  q.target.clear();
+  q.ok = false;
+  rows = store_->ListDeliveries(q, &total);
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].id, "d2");
+  q.ok.reset();
+  q.per_page = 2;
+  q.page = 2;
+  rows = store_->ListDeliveries(q, &total);
+  EXPECT_EQ(total, 3);
+  EXPECT_EQ(rows->size(), 1u);
+}
+
 TEST_F(SqliteAlertingTest, ListIncidentsFiltersAndPages) {
   WriteBatch b;
   for (int i = 0; i < 5; ++i) {

@@ -143,7 +143,13 @@ CREATE TABLE config_objects (
 ) WITHOUT ROWID;
 )sql";
 
-const char* const kMigrations[] = {kMigration1, kMigration2};
+// Migration 3: each delivery keeps its attempts (SPEC 9 /deliveries).
+constexpr const char* kMigration3 = R"sql(
+ALTER TABLE outbox ADD COLUMN history TEXT NOT NULL DEFAULT '[]';
+CREATE INDEX outbox_by_target ON outbox(target, created_ms);
+)sql";
+
+const char* const kMigrations[] = {kMigration1, kMigration2, kMigration3};
 
 }  // namespace
 

@@ -59,7 +59,8 @@ class SqliteStore : public Store {
   StatusOr<std::optional<IncidentRow>> GetIncident(std::string_view id) override;
   StatusOr<std::vector<IncidentRow>> ListIncidents(const IncidentQuery& q, int64_t* total) override;
   StatusOr<std::vector<OutboxRow>> LoadPendingOutbox() override;
-  StatusOr<std::vector<OutboxRow>> ListDeliveries(std::string_view incident_id, int limit) override;
+  StatusOr<std::vector<OutboxRow>> ListDeliveries(const DeliveryQuery& q, int64_t* total) override;
+  using Store::ListDeliveries;
   StatusOr<std::vector<ConfigObjectRow>> LoadConfigObjects(std::string_view kind) override;
   StatusOr<int64_t> DeleteIncidentsBefore(int64_t before_ms) override;
 

@@ -76,9 +76,16 @@ class Store {
                                                            int64_t* total) = 0;
   // Outbox rows still pending, oldest first (delivery workers at start-up).
   virtual StatusOr<std::vector<OutboxRow>> LoadPendingOutbox() = 0;
+  // A page of deliveries, newest first; *total (when given) counts every match.
+  virtual StatusOr<std::vector<OutboxRow>> ListDeliveries(const DeliveryQuery& q,
+                                                          int64_t* total) = 0;
   // Every delivery of an incident ("" = the latest `limit` of all), newest first.
-  virtual StatusOr<std::vector<OutboxRow>> ListDeliveries(std::string_view incident_id,
-                                                          int limit) = 0;
+  StatusOr<std::vector<OutboxRow>> ListDeliveries(std::string_view incident_id, int limit) {
+    DeliveryQuery q;
+    q.incident_id = std::string(incident_id);
+    q.per_page = limit;
+    return ListDeliveries(q, nullptr);
+  }
   virtual StatusOr<std::vector<ConfigObjectRow>> LoadConfigObjects(std::string_view kind) = 0;
   // Deletes incidents resolved before `before_ms` with their finished outbox rows.
   virtual StatusOr<int64_t> DeleteIncidentsBefore(int64_t before_ms) = 0;
