@@ -38,6 +38,7 @@
 
 #include "alert/evaluator.h"
 #include "series/field_catalog.h"
+#include "walk.h"
 
 namespace botmon {
 namespace {
@@ -98,21 +99,7 @@ std::vector<Rule> MakeRules(int64_t timeframe_ms) {
   return rules;
 }
 
-// A per-host random walk in [10, 90] with two decimals (a cpu.usage-like gauge); the same walk
-// as window_bench and bench/prom_rules.py.
-struct Walk {
-  uint64_t state;
-  double v = 50;
-  double Next() {
-    state ^= state << 13;
-    state ^= state >> 7;
-    state ^= state << 17;
-    v += static_cast<double>(static_cast<int64_t>(state % 401) - 200) / 100;
-    if (v < 10) v = 20 - v;
-    if (v > 90) v = 180 - v;
-    return static_cast<double>(static_cast<int64_t>(v * 100)) / 100;
-  }
-};
+using bench::Walk;
 
 double ThreadCpuNs() {
   timespec ts{};

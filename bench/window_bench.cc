@@ -27,6 +27,7 @@
 #include <cstdio>
 #include <vector>
 
+#include "walk.h"
 #include "window/rolling_window.h"
 #include "window/sample_ring.h"
 
@@ -74,20 +75,7 @@ double MaxRssMb() {
   return static_cast<double>(ru.ru_maxrss) / 1e3;  // KiB on Linux
 }
 
-// A per-stream random walk in [10, 90] with two decimals (a cpu.usage-like gauge).
-struct Walk {
-  uint64_t state;
-  double v = 50;
-  double Next() {
-    state ^= state << 13;
-    state ^= state >> 7;
-    state ^= state << 17;
-    v += static_cast<double>(static_cast<int64_t>(state % 401) - 200) / 100;
-    if (v < 10) v = 20 - v;
-    if (v > 90) v = 180 - v;
-    return static_cast<double>(static_cast<int64_t>(v * 100)) / 100;
-  }
-};
+using bench::Walk;
 
 struct Setup {
   std::vector<SampleRing> rings;
