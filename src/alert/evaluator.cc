@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 #include <set>
+#include <tuple>
 
 #include "alert/incident.h"
 #include "series/fields.h"
@@ -85,6 +86,8 @@ std::string SpecOf(const Rule& r) {
 struct Evaluator::Stream {
   Group group;
   std::string key;
+  size_t index = 0;                   // creation order in its set: the rules' window slot
+  const std::string* host = nullptr;  // group's "host", when grouped by host
   SampleRing ring;
 };
 
@@ -95,6 +98,9 @@ struct Evaluator::StreamSet {
   int level = 0;
   Across across = Across::kSum;
   std::map<std::string, std::unique_ptr<Stream>> streams;  // by group key
+  // The streams in key order, for Evaluate: a vector walk rather than a tree walk.
+  std::vector<Stream*> sorted;
+  std::vector<RuleSlot*> readers;  // the enabled rules reading the set, by name
 };
 
 struct Evaluator::RuleSlot {
@@ -106,7 +112,12 @@ struct Evaluator::RuleSlot {
   };
   Rule rule;
   StreamSet* set = nullptr;
-  std::map<std::string, std::unique_ptr<Window>> windows;  // by group key
+  // By Stream::index (null until the rule first evaluates that group): an index, not a lookup
+  // by group key, because this runs rules x groups times per tick.
+  std::vector<std::unique_ptr<Window>> windows;
+  Window* Find(const Stream& s) const {
+    return s.index < windows.size() ? windows[s.index].get() : nullptr;
+  }
 };
 
 Evaluator::Evaluator(const FieldCatalog* catalog, int64_t tick_ms)
@@ -157,14 +168,16 @@ std::vector<DroppedState> Evaluator::SetRules(std::vector<Rule> rules) {
     const char* reason = it == rules.end() ? "rule deleted"
                          : !it->enabled    ? "rule disabled"
                                            : "rule changed";
-    for (auto& [key, w] : slot->windows) {
-      auto s = slot->set->streams.find(key);
-      dropped.push_back({name, s != slot->set->streams.end() ? s->second->group : Group{}, key,
-                         w->state, reason});
+    for (const auto& [key, stream] : slot->set->streams) {
+      if (const RuleSlot::Window* w = slot->Find(*stream)) {
+        dropped.push_back({name, stream->group, key, w->state, reason});
+      }
     }
   }
   slots_ = std::move(next);
   rules_ = std::move(rules);
+  for (auto& [spec, set] : sets_) set->readers.clear();
+  for (auto& [n, slot] : slots_) slot->set->readers.push_back(slot.get());
   // Stream sets no rule reads any more go.
   std::set<const StreamSet*> used;
   for (const auto& [n, s] : slots_) used.insert(s->set);
@@ -240,8 +253,16 @@ void Evaluator::AddTick(int64_t t_ms, const std::vector<TickValue>& values) {
         stream = std::make_unique<Stream>();
         stream->group = a.group;
         stream->key = key;
+        stream->index = set->streams.size() - 1;
+        auto host = stream->group.find("host");
+        if (host != stream->group.end()) stream->host = &host->second;
+        set->sorted.clear();  // rebuilt below: a new group is rare next to the ticks
       }
       (void)stream->ring.Append(t_ms, value);
+    }
+    if (set->sorted.size() != set->streams.size()) {
+      set->sorted.clear();
+      for (auto& [key, stream] : set->streams) set->sorted.push_back(stream.get());
     }
   }
 }
@@ -250,59 +271,71 @@ std::vector<EvalTransition> Evaluator::Evaluate(
     int64_t now_ms, const std::function<bool(const std::string&)>& stale) {
   std::vector<EvalTransition> out;
   last_evaluations_ = 0;
-  std::map<const StreamSet*, int64_t> longest;
-  for (auto& [name, slot] : slots_) {
-    const Rule& rule = slot->rule;
-    const int64_t window_ms = rule.WindowMs(tick_ms_);
-    int64_t& lw = longest[slot->set];
-    lw = std::max(lw, window_ms);
-    for (auto& [key, stream] : slot->set->streams) {
-      auto& w = slot->windows[key];
-      if (!w) {
-        w = std::make_unique<RuleSlot::Window>(
-            RollingWindow(ToWindowAgg(rule.aggregation), window_ms));
-        auto r = restored_.find({name, key});
-        if (r != restored_.end()) {
-          w->state = r->second.second;
-          restored_.erase(r);
-        } else if (!stream->ring.empty()) {
-          // The group appeared with its first sample (primed from the store after a restart).
-          w->state.first_seen_ms = stream->ring.t(stream->ring.begin_seq());
+  // Stream by stream, each rule reading it in turn: the ring's newest and oldest samples stay in
+  // the cache across the rules instead of being fetched again for every rule (a 24 h window's
+  // oldest sample is far from its newest).
+  for (auto& [spec, set] : sets_) {
+    int64_t longest_ms = 0;
+    for (RuleSlot* slot : set->readers) {
+      longest_ms = std::max(longest_ms, slot->rule.WindowMs(tick_ms_));
+      if (slot->windows.size() < set->sorted.size()) slot->windows.resize(set->sorted.size());
+    }
+    for (Stream* stream : set->sorted) {
+      // Staleness is a property of the host: asked once per stream, not per rule.
+      const bool is_stale = stale && stream->host && stale(*stream->host);
+      for (RuleSlot* slot : set->readers) {
+        const Rule& rule = slot->rule;
+        const int64_t window_ms = rule.WindowMs(tick_ms_);
+        auto& w = slot->windows[stream->index];
+        if (!w) {
+          w = std::make_unique<RuleSlot::Window>(
+              RollingWindow(ToWindowAgg(rule.aggregation), window_ms));
+          auto r = restored_.find({rule.name, stream->key});
+          if (r != restored_.end()) {
+            w->state = r->second.second;
+            restored_.erase(r);
+          } else if (!stream->ring.empty()) {
+            // The group appeared with its first sample (primed from the store after a restart).
+            w->state.first_seen_ms = stream->ring.t(stream->ring.begin_seq());
+          }
+        }
+        w->win.Advance(stream->ring, now_ms);
+        w->value = w->win.Value();
+        StepResult r = StepRule(rule, window_ms, w->value, now_ms, is_stale, &w->state);
+        ++last_evaluations_;
+        if (r.changed || r.transition != Transition::kNone) {
+          out.push_back(
+              {rule.name, stream->group, stream->key, r.transition, w->value, w->state, now_ms});
         }
       }
-      w->win.Advance(stream->ring, now_ms);
-      w->value = w->win.Value();
-      auto host = stream->group.find("host");
-      const bool is_stale = stale && host != stream->group.end() && stale(host->second);
-      StepResult r = StepRule(rule, window_ms, w->value, now_ms, is_stale, &w->state);
-      ++last_evaluations_;
-      if (r.changed || r.transition != Transition::kNone) {
-        out.push_back({name, stream->group, key, r.transition, w->value, w->state, now_ms});
-      }
+      // Samples no window needs any more go.
+      if (longest_ms > 0) stream->ring.Trim(now_ms - longest_ms + 1);
     }
   }
-  // Samples no window needs any more go.
-  for (auto& [set, window_ms] : longest) {
-    for (auto& [key, stream] : set->streams) stream->ring.Trim(now_ms - window_ms + 1);
-  }
+  // Reported by rule, then group, whatever the walk's order.
+  std::sort(out.begin(), out.end(), [](const EvalTransition& a, const EvalTransition& b) {
+    return std::tie(a.rule, a.group_key) < std::tie(b.rule, b.group_key);
+  });
   return out;
 }
 
 GroupState* Evaluator::MutableState(const std::string& rule, const std::string& group_key) {
   auto it = slots_.find(rule);
   if (it == slots_.end()) return nullptr;
-  auto w = it->second->windows.find(group_key);
-  return w == it->second->windows.end() ? nullptr : &w->second->state;
+  auto s = it->second->set->streams.find(group_key);
+  if (s == it->second->set->streams.end()) return nullptr;
+  RuleSlot::Window* w = it->second->Find(*s->second);
+  return w ? &w->state : nullptr;
 }
 
 std::vector<GroupView> Evaluator::Groups(const std::string& rule) const {
   std::vector<GroupView> out;
   auto it = slots_.find(rule);
   if (it == slots_.end()) return out;
-  for (const auto& [key, w] : it->second->windows) {
-    auto s = it->second->set->streams.find(key);
-    out.push_back(
-        {s != it->second->set->streams.end() ? s->second->group : Group{}, w->state, w->value});
+  for (const auto& [key, stream] : it->second->set->streams) {
+    if (const RuleSlot::Window* w = it->second->Find(*stream)) {
+      out.push_back({stream->group, w->state, w->value});
+    }
   }
   // Persisted states whose group has had no sample since the restart are still in force.
   for (auto r = restored_.lower_bound({rule, ""}); r != restored_.end() && r->first.first == rule;

@@ -12,6 +12,7 @@
 #include "alert/stored_ticks.h"
 #include "alerting/alert_engine.h"
 #include "alerting/alert_objects.h"
+#include "alerting/silence_janitor.h"
 #include "api/context.h"
 #include "api/live.h"
 #include "api/metrics.h"
@@ -87,6 +88,8 @@ class App {
   // The alert settings from the configuration in force and the API's objects.
   StatusOr<AlertSettings> BuildAlerts(const ApiObjects& objects) const;
   void ApplyAlerts(AlertSettings settings) { alerts_->Reconfigure(std::move(settings)); }
+  // The janitor's part for the API's silences (alerting/silence_janitor.h).
+  void DropSilencesOverBefore(int64_t cutoff_ms);
   // SPEC 7.6: the nodes that have not reported for nodes.staleAfter (default 3 ticks). Only
   // nodes known from events can go stale in a single-server build: this server is the local
   // node, and it does not evaluate while it is down.
@@ -373,6 +376,7 @@ Status App::Start(LoadedConfig loaded) {
                   // Resolved incidents (with their finished deliveries) after
                   // alerting.retentionPeriod, Botpress's incident janitor.
                   (void)store_->DeleteIncidentsBefore(t - cc.alerting.retention_period_ms);
+                  DropSilencesOverBefore(t - cc.alerting.retention_period_ms);
                   auto n = store_->DeleteSessionsBefore(t - cc.sessions.retention_ms);
                   if (n.ok() && *n > 0) LOG_INFO("janitor: deleted {} old sessions", *n);
                 }});
@@ -483,6 +487,20 @@ void App::AddServiceSamples(const std::string& host, std::vector<TickValue>* val
     latency.field = "service.latency";
     values->push_back({std::move(up), s.result.status == ServiceStatus::kStopped ? 0.0 : 1.0});
     values->push_back({std::move(latency), s.result.latency_ms});
+  }
+}
+
+void App::DropSilencesOverBefore(int64_t cutoff_ms) {
+  std::vector<std::pair<ApiObject, bool>> drop;
+  const auto settings = alerts_->settings();
+  for (std::string& id : SilencesOverBefore(settings->silences, cutoff_ms, store_.get())) {
+    drop.push_back({ApiObject{"silence", std::move(id), nlohmann::json::object()}, true});
+  }
+  if (drop.empty()) return;
+  if (Status st = ctx_.change_alert_objects(drop); !st.ok()) {
+    LogEvery("silence-janitor", spdlog::level::warn, "janitor: silences kept: " + st.message());
+  } else {
+    LOG_INFO("janitor: dropped {} silences over before the retention period", drop.size());
   }
 }
 

@@ -84,9 +84,9 @@ bool IsSilenced(const Silence& s, const Incident& inc, const AlertLabels& labels
 bool IsSilenced(const Silence& s, const Incident& inc, int64_t now_ms,
                 const IncidentOpenFn& is_open = nullptr);
 
-// True when the silence can never be active again at or after `now_ms` (its endsAt has passed),
-// so that the store may drop it. untilResolved silences are dropped by the caller when their
-// incident resolves.
+// True when the silence can never be active again at or after `now_ms` (its endsAt has passed).
+// The janitor drops API silences a retention period after this (alerting/silence_janitor.h),
+// untilResolved ones a retention period after their incident resolved.
 bool SilenceExpired(const Silence& s, int64_t now_ms);
 
 }  // namespace botmon
