@@ -43,12 +43,16 @@ fuzz: deps-test
 	CXX=clang++ CC=clang cmake -S . -B build-fuzz -DBOTMON_FUZZ=ON -DBOTMON_TESTS=OFF -DBOTMON_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo
 	cmake --build build-fuzz -j$(JOBS)
 
-# Long runs that do not fit `make test` (tests/soak/): the seed's "No more incoming events" rule
-# verbatim, about 11 minutes.
+# Long runs that do not fit `make test`: tests/soak/ (the seed's "No more incoming events" rule
+# verbatim, about 11 minutes), then the dashboard left open for 30 minutes (tests/e2e/memory.test.mjs,
+# 3 minutes in `make test`).
 soak: deps-test
 	cmake -S . -B $(BUILD) -DBOTMON_TESTS=ON -DBOTMON_BENCH=OFF $(CMAKE_FLAGS)
 	cmake --build $(BUILD) -j$(JOBS)
 	set -e; for t in $(BUILD)/tests/soak_*; do echo "== $$t"; "$$t"; done
+	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
+	BOTMON_BIN=$(CURDIR)/$(BUILD)/botmon ARTIFACTS=$(CURDIR)/$(BUILD)/soak-artifacts BOTMON_E2E_MEMORY_SECONDS=1800 \
+	  timeout --kill-after=10 2100 node --test --test-timeout=2000000 tests/e2e/memory.test.mjs
 
 format:
 	find src include tests bench fuzz -name '*.cc' -o -name '*.h' -o -name '*.hpp' | xargs clang-format -i

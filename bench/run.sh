@@ -15,14 +15,16 @@
 #   7. rule evaluation: the Evaluator on 1,000 series x 100 rules, 2 m and 24 h windows
 #      (bench/rule_eval_bench), vs Prometheus evaluating the same rules (bench/prom_rules.py);
 #   8. alert latency: breaking tick's end -> local webhook, botmon at --tick 1s
-#      (bench/alert_latency.py).
+#      (bench/alert_latency.py);
+#   9. the dashboard in headless Chromium: navigation to cards with data, a 24 h chart's
+#      creation and a live chart update (bench/dashboard_bench.mjs).
 # 1-3 are repeated BENCH_RUNS times (default 3) and reported as medians; 4 runs once for
 # BENCH_IDLE_SECONDS (default 60) after a 10 s warm-up; 5 is deterministic and runs once; 7 runs
 # rule_eval_bench BENCH_RUNS times and Prometheus once (medians over its evaluations); 8 runs
-# BENCH_ALERT_INCIDENTS (default 10) open/resolve cycles.
+# BENCH_ALERT_INCIDENTS (default 10) open/resolve cycles; 9 runs DASH_RUNS (default 5) navigations.
 #
 # Environment: BENCH_RUNS, BENCH_IDLE_SECONDS, BENCH_DURATION (wrk -d, default 5s),
-# BENCH_SKIP (comma list of ingest,transcripts,status,idle,corpus,micro,rules,alert),
+# BENCH_SKIP (comma list of ingest,transcripts,status,idle,corpus,micro,rules,alert,dashboard),
 # BENCH_ALERT_INCIDENTS (default 10), BENCH_PROM_RULES_24H (rules in Prometheus's 24 h group,
 # default 20: see bench/prom_rules.py), BENCH_KEEP=1 (keep the
 # temporary directory and its logs), BENCH_INFLUX_WAL_FSYNC_DELAY (InfluxDB's
@@ -527,6 +529,29 @@ if ! skipped alert; then
 fi
 
 # ---------------------------------------------------------------------------------------------
+# 9. Dashboard: navigation -> cards with data, a 24 h chart's creation, a live chart update
+# ---------------------------------------------------------------------------------------------
+DASH=""
+if ! skipped dashboard; then
+  bench_log "== 9. dashboard in headless Chromium (bench/dashboard_bench.mjs, ${DASH_RUNS:-5} runs)"
+  (cd "$BENCH_SRC/../tests/e2e" && npm ci --no-audit --no-fund --loglevel=error) >&2 ||
+    bench_die "npm ci in tests/e2e failed"
+  BOTMON_BIN=$BIN ARTIFACTS=$BENCH_TMP/dashboard BENCH_RUNS=${DASH_RUNS:-5} \
+    node "$BENCH_SRC/dashboard_bench.mjs" >"$BENCH_TMP/dashboard.out" 2> >(tee "$BENCH_TMP/dashboard.err" >&2) ||
+    bench_die "dashboard_bench.mjs failed"
+  DASH=$(grep '^DASHBOARD ' "$BENCH_TMP/dashboard.out") || bench_die "dashboard_bench.mjs printed no DASHBOARD line"
+  bench_log "$DASH"
+  {
+    echo "### 9. Dashboard (headless Debian Chromium, in-page performance.now(), medians)"
+    echo ""
+    echo '```'
+    echo "$DASH"
+    echo '```'
+    echo ""
+  } >>"$DETAILS"
+fi
+
+# ---------------------------------------------------------------------------------------------
 # The table
 # ---------------------------------------------------------------------------------------------
 med() { if (($# == 0)); then echo nan; else bench_median "$@"; fi; }
@@ -578,6 +603,12 @@ TABLE=$BENCH_TMP/table.md
   if [[ -n "$ALERT" ]]; then
     am=$(bench_wrk_field "$ALERT" open_median_ms) ax=$(bench_wrk_field "$ALERT" open_max_ms)
     echo "| alert latency ms, tick end → webhook (tick 1 s; median, max of $(bench_wrk_field "$ALERT" n)) | $am (max $ax) | | | ≤ 1,100 (1 tick + 100 ms) | $(bench_verdict "$ax" '<=' 1100) |"
+  fi
+  if [[ -n "$DASH" ]]; then
+    nv=$(bench_wrk_field "$DASH" nav_ms) cc=$(bench_wrk_field "$DASH" chart_create_ms) cu=$(bench_wrk_field "$DASH" chart_update_ms)
+    echo "| dashboard: navigation → cards with data (ms, median of $(bench_wrk_field "$DASH" runs)) | $nv | | | ≤ 500 | $(bench_verdict "$nv" '<=' 500) |"
+    echo "| dashboard: 24 h chart created, 8,640 × 4 (ms) | $cc | | | ≤ 100 | $(bench_verdict "$cc" '<=' 100) |"
+    echo "| dashboard: live chart update (ms) | $cu | | | ≤ 10 | $(bench_verdict "$cu" '<=' 10) |"
   fi
 } >"$TABLE"
 

@@ -3,7 +3,8 @@
 #
 #   scripts/install-deps.sh [build] [test] [browser] [all]
 #
-# Groups: build (compile and run botmon; `make run` needs only this),
+# Groups: build (compile and run botmon; `make run` needs only this; it also fetches the
+#               dashboard's pinned libraries with npm into web/vendor/, see web_vendor below),
 #         test (test frameworks and the real servers the tests start),
 #         browser (Debian's Chromium for the dashboard tests).
 # Idempotent: a group whose packages are all installed costs one dpkg query.
@@ -18,7 +19,7 @@ BUILD_PKGS=(cmake g++ make pkg-config ccache xxd
   libsqlite3-dev libpq-dev libhiredis-dev
   libcli11-dev libspdlog-dev libfmt-dev prometheus-cpp-dev
   libsodium-dev libre2-dev libhowardhinnant-date-dev tzdata
-  curl ca-certificates)
+  curl ca-certificates nodejs npm)
 TEST_PKGS=(libgtest-dev libgmock-dev libbenchmark-dev clang
   postgresql redis-server influxdb python3-aiosmtpd prometheus wrk victoria-metrics)
 BROWSER_PKGS=(chromium nodejs npm)
@@ -36,6 +37,31 @@ for g in "${groups[@]}"; do
   esac
 done
 
+# The dashboard's libraries (Preact, htm, uPlot; pinned by web/package-lock.json) come from npm
+# at install time rather than being copied into the repository: `npm ci` in web/, then
+# web/vendor.sh copies the minified files the build embeds into web/vendor/ (not committed).
+# Skipped when web/vendor/ already matches node_modules.
+web_vendor() {
+  local web
+  web="$(cd "$(dirname "$0")/.." && pwd)/web"
+  if [ -d "$web/node_modules" ] && "$web/vendor.sh" --check >/dev/null 2>&1; then return 0; fi
+  echo "install-deps: fetching the dashboard's libraries (npm ci in web/)" >&2
+  for i in 1 2 3; do
+    (cd "$web" && npm ci --no-audit --no-fund --loglevel=error) && break
+    [ "$i" = 3 ] && { echo "install-deps: npm ci in web/ failed" >&2; return 1; }
+    echo "install-deps: npm ci failed (try $i), retrying in 15 s" >&2
+    sleep 15
+  done
+  "$web/vendor.sh"
+}
+wants_build=0
+for g in "${groups[@]}"; do
+  case "$g" in build | all) wants_build=1 ;; esac
+done
+after_packages() {
+  if [ "$wants_build" = 1 ]; then web_vendor; fi
+}
+
 missing=()
 for p in "${want[@]}"; do
   # nodejs/npm may come from the machine image rather than Debian: a working command is enough.
@@ -46,7 +72,10 @@ for p in "${want[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
   [ "$status" = "install ok installed" ] || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -eq 0 ]; then
+  after_packages
+  exit 0
+fi
 
 echo "install-deps: installing ${missing[*]}" >&2
 SUDO=""
@@ -73,10 +102,17 @@ for i in 1 2 3 4 5; do
   echo "install-deps: apt-get update failed (try $i), retrying in 15 s" >&2
   sleep 15
 done
+installed=0
 for i in 1 2 3; do
-  $SUDO apt-get "${apt_opts[@]}" install -y -qq --no-install-recommends "${missing[@]}" && exit 0
+  if $SUDO apt-get "${apt_opts[@]}" install -y -qq --no-install-recommends "${missing[@]}"; then
+    installed=1
+    break
+  fi
   echo "install-deps: apt-get install failed (try $i), retrying in 15 s" >&2
   sleep 15
 done
-echo "install-deps: could not install: ${missing[*]}" >&2
-exit 1
+if [ "$installed" != 1 ]; then
+  echo "install-deps: could not install: ${missing[*]}" >&2
+  exit 1
+fi
+after_packages

@@ -6,6 +6,7 @@
 #include "alert/rule_sources.h"
 #include "alerting/alert_engine.h"
 #include "alerting/alert_objects.h"
+#include "api/audit.h"
 #include "api/query.h"
 #include "core/random.h"
 #include "notify/channel.h"
@@ -107,7 +108,7 @@ Response HandleRuleCreate(ApiContext* ctx, Request& req) {
     return Response::Error(409, "conflict",
                            "a rule named \"" + rule.name + "\" exists (" + RulePlace(*old) + ")");
   }
-  if (Status st = ctx->change_alert_objects({{RuleObject(rule), false}}); !st.ok()) {
+  if (Status st = AuditedChange(ctx, req, {{RuleObject(rule), false}}); !st.ok()) {
     return ChangeFailed(st);
   }
   return Response::Json(201, RuleWithState(ctx, rule.name).dump());
@@ -132,7 +133,8 @@ Response HandleRuleReplace(ApiContext* ctx, Request& req) {
       return ReadOnly("rule \"" + name + "\"",
                       "the default set (only {\"enabled\": true|false} may change)");
     }
-    Status st = ctx->change_alert_objects(
+    Status st = AuditedChange(
+        ctx, req,
         {{ApiObject{"rule-enabled", name, json{{"enabled", body["enabled"].get<bool>()}}}, false}});
     if (!st.ok()) return ChangeFailed(st);
     return Response::Json(200, RuleWithState(ctx, name).dump());
@@ -158,7 +160,7 @@ Response HandleRuleReplace(ApiContext* ctx, Request& req) {
     changes.push_back({ApiObject{"rule", name, json::object()}, true});
   }
   changes.push_back({RuleObject(rule), false});
-  if (Status st = ctx->change_alert_objects(changes); !st.ok()) return ChangeFailed(st);
+  if (Status st = AuditedChange(ctx, req, changes); !st.ok()) return ChangeFailed(st);
   return Response::Json(200, RuleWithState(ctx, rule.name).dump());
 }
 
@@ -173,7 +175,7 @@ Response HandleRuleDelete(ApiContext* ctx, Request& req) {
                         ? std::string("the default set (switch it off with {\"enabled\": false})")
                         : RulePlace(*old));
   }
-  if (Status st = ctx->change_alert_objects({{ApiObject{"rule", name, json::object()}, true}});
+  if (Status st = AuditedChange(ctx, req, {{ApiObject{"rule", name, json::object()}, true}});
       !st.ok()) {
     return ChangeFailed(st);
   }
@@ -220,7 +222,7 @@ Response HandleChannelCreate(ApiContext* ctx, Request& req) {
     return Response::Error(
         409, "conflict", "a channel named \"" + ch.name + "\" exists (" + ChannelPlace(*old) + ")");
   }
-  if (Status st = ctx->change_alert_objects({{ApiObject{"channel", ch.name, body}, false}});
+  if (Status st = AuditedChange(ctx, req, {{ApiObject{"channel", ch.name, body}, false}});
       !st.ok()) {
     return ChangeFailed(st);
   }
@@ -251,8 +253,7 @@ Response HandleChannelReplace(ApiContext* ctx, Request& req) {
                            "name: a channel cannot be renamed (\"" + ch.name +
                                "\" in the body, \"" + name + "\" in the path)");
   }
-  if (Status st = ctx->change_alert_objects({{ApiObject{"channel", name, body}, false}});
-      !st.ok()) {
+  if (Status st = AuditedChange(ctx, req, {{ApiObject{"channel", name, body}, false}}); !st.ok()) {
     return ChangeFailed(st);
   }
   return Response::Json(200, ChannelToJson(ch, true).dump());
@@ -267,7 +268,7 @@ Response HandleChannelDelete(ApiContext* ctx, Request& req) {
     }
     return Response::Error(404, "not_found", "no channel \"" + name + "\"");
   }
-  if (Status st = ctx->change_alert_objects({{ApiObject{"channel", name, json::object()}, true}});
+  if (Status st = AuditedChange(ctx, req, {{ApiObject{"channel", name, json::object()}, true}});
       !st.ok()) {
     return ChangeFailed(st);
   }
@@ -333,7 +334,7 @@ Response HandleSilenceCreate(ApiContext* ctx, Request& req) {
     }
   }
   json doc = SilenceToJson(s);
-  if (Status st = ctx->change_alert_objects({{ApiObject{"silence", s.id, doc}, false}}); !st.ok()) {
+  if (Status st = AuditedChange(ctx, req, {{ApiObject{"silence", s.id, doc}, false}}); !st.ok()) {
     return ChangeFailed(st);
   }
   doc["source"] = "api";
@@ -351,7 +352,7 @@ Response HandleSilenceDelete(ApiContext* ctx, Request& req) {
     }
     return Response::Error(404, "not_found", "no silence \"" + id + "\"");
   }
-  if (Status st = ctx->change_alert_objects({{ApiObject{"silence", id, json::object()}, true}});
+  if (Status st = AuditedChange(ctx, req, {{ApiObject{"silence", id, json::object()}, true}});
       !st.ok()) {
     return ChangeFailed(st);
   }
@@ -390,7 +391,7 @@ Response HandleMaintenanceCreate(ApiContext* ctx, Request& req) {
     }
   }
   json doc = MaintenanceToJson(w);
-  if (Status st = ctx->change_alert_objects({{ApiObject{"maintenance", w.name, doc}, false}});
+  if (Status st = AuditedChange(ctx, req, {{ApiObject{"maintenance", w.name, doc}, false}});
       !st.ok()) {
     return ChangeFailed(st);
   }
@@ -409,8 +410,7 @@ Response HandleMaintenanceDelete(ApiContext* ctx, Request& req) {
     }
     return Response::Error(404, "not_found", "no maintenance window \"" + name + "\"");
   }
-  if (Status st =
-          ctx->change_alert_objects({{ApiObject{"maintenance", name, json::object()}, true}});
+  if (Status st = AuditedChange(ctx, req, {{ApiObject{"maintenance", name, json::object()}, true}});
       !st.ok()) {
     return ChangeFailed(st);
   }

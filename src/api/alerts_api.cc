@@ -5,6 +5,7 @@
 
 #include "alert/incident.h"
 #include "alerting/alert_engine.h"
+#include "api/audit.h"
 #include "api/query.h"
 #include "core/time_util.h"
 
@@ -144,6 +145,7 @@ Response HandleIncidentAck(ApiContext* ctx, Request& req) {
     }
     return InternalError(inc.status());
   }
+  AuditAction(ctx, req, "incident.ack", req.params.at(0), nullptr, json{{"comment", comment}});
   return Response::Json(200,
                         IncidentToJson(*inc, SessionsLink(ctx, *inc, ctx->clock->NowMs())).dump());
 }

@@ -36,6 +36,9 @@ class CheckRunner;
 class AlertEngine;
 class AlertObjects;
 struct ApiObject;
+class AuditLog;
+class LoginSessions;
+class LoginLimiter;
 
 struct RuntimeConfig {
   LoadedConfig loaded;
@@ -100,7 +103,10 @@ struct ApiContext {
   // Stores a change to them (upsert, or erase when the flag is set) and installs the rebuilt
   // settings; an InvalidArgument when the settings do not build with it.
   std::function<Status(const std::vector<std::pair<ApiObject, bool>>&)> change_alert_objects;
-  std::atomic<bool>* ready = nullptr;  // false while the start-up replay runs
+  LoginSessions* logins = nullptr;        // dashboard logins (auth/login_sessions.h); null = none
+  LoginLimiter* login_limiter = nullptr;  // failed-login rate limit (auth/login_limiter.h)
+  AuditLog* audit = nullptr;              // the audit log (api/audit.h); null = not recorded
+  std::atomic<bool>* ready = nullptr;     // false while the start-up replay runs
   bool gpu_available = false;
   int64_t started_ms = 0;
   std::string server_id;

@@ -3,6 +3,7 @@
 #include "alerting/alert_engine.h"
 #include "api/alert_config_api.h"
 #include "api/alerts_api.h"
+#include "api/auth_api.h"
 #include "api/backtest_api.h"
 #include "api/history.h"
 #include "api/metrics.h"
@@ -175,6 +176,7 @@ void AddApiRoutes(Router* router, ApiContext* ctx, ApiServices services, bool me
                       return Response::Text(200, ctx->metrics->Render(CollectSelfMetrics(ctx)),
                                             "text/plain; version=0.0.4; charset=utf-8");
                     })));
+  AddAuthRoutes(router, ctx);
   router->Add(Route(Method::kGet, "/healthz", Role::kNone, SyncHandler([](Request&) {
                       return Response::Json(200, "{\"status\":\"ok\"}");
                     })));

@@ -17,6 +17,10 @@ struct StoreFlags {
 int TokenCreate(const StoreFlags& f, const std::string& name, const std::string& role);
 int TokenList(const StoreFlags& f);
 int TokenRevoke(const StoreFlags& f, const std::string& name);
+// `botmon user add NAME --role admin|monitor [--generate]` (SPEC 2): the password from stdin
+// (one line) when it is not a terminal, else typed twice; --generate prints a random one once on
+// stdout. An existing name exits 2.
+int UserAdd(const StoreFlags& f, const std::string& name, const std::string& role, bool generate);
 
 struct MonitorFlags {
   std::string url;

@@ -70,6 +70,16 @@ int main(int argc, char** argv) {
   revoke->add_option("NAME", name, "Token name")->required();
   store_opts(revoke);
 
+  auto* user = app.add_subcommand("user", "Manage dashboard users");
+  user->require_subcommand(1);
+  bool generate = false;
+  auto* user_add = user->add_subcommand(
+      "add", "Add a user; the password comes from stdin (one line) or is prompted twice");
+  user_add->add_option("NAME", name, "User name")->required();
+  user_add->add_option("--role", role, "admin | monitor")->required();
+  user_add->add_flag("--generate", generate, "Generate a password and print it once");
+  store_opts(user_add);
+
   botmon::MonitorFlags mon;
   auto* monitor = app.add_subcommand("monitor", "Print the console block of a remote server");
   monitor->add_option("--url", mon.url, "Server URL, e.g. http://127.0.0.1:8080")->required();
@@ -117,6 +127,7 @@ int main(int argc, char** argv) {
   if (*create) return botmon::TokenCreate(store, name, role);
   if (*list) return botmon::TokenList(store);
   if (*revoke) return botmon::TokenRevoke(store, name);
+  if (*user_add) return botmon::UserAdd(store, name, role, generate);
   if (*monitor) return botmon::RunMonitor(mon);
   if (*alerts_test) return botmon::AlertsTest(alerts_flags);
   if (*rules_test) return botmon::RulesTest(rules_test_file);

@@ -3,7 +3,7 @@ botmon_module(app
           app/alerts_cmd.cc
           app/rules_test_cmd.cc
   DEPS botmon_api botmon_collect botmon_demo botmon_config botmon_probe botmon_export
-       botmon_alerting CURL::libcurl
+       botmon_alerting botmon_dashboard CURL::libcurl
        CLI11::CLI11)
 
 add_executable(botmon app/main.cc)

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <mutex>
 
 #include <set>
@@ -13,6 +14,7 @@
 #include "alerting/alert_engine.h"
 #include "alerting/alert_objects.h"
 #include "alerting/silence_janitor.h"
+#include "api/audit.h"
 #include "api/context.h"
 #include "api/live.h"
 #include "api/metrics.h"
@@ -22,14 +24,18 @@
 #include "api/status.h"
 #include "app/console.h"
 #include "app/ticker.h"
+#include "auth/login_limiter.h"
+#include "auth/login_sessions.h"
 #include "auth/token.h"
 #include "auth/token_cache.h"
+#include "auth/users.h"
 #include "collect/host_collector.h"
 #include "config/print.h"
 #include "config/watcher.h"
 #include "core/fs.h"
 #include "core/log.h"
 #include "core/random.h"
+#include "dashboard/dashboard.h"
 #include "demo/demo_bot.h"
 #include "export/influx_exporter.h"
 #include "http/server.h"
@@ -110,6 +116,9 @@ class App {
   std::unique_ptr<IngestPipeline> pipeline_;
   std::unique_ptr<HostCollector> collector_;
   std::unique_ptr<TokenCache> tokens_;
+  std::unique_ptr<LoginSessions> logins_;
+  LoginLimiter login_limiter_;
+  std::unique_ptr<AuditLog> audit_;
   std::unique_ptr<NodeRegistry> nodes_;
   std::unique_ptr<MetricsState> metrics_;
   std::unique_ptr<StatusRenderer> status_;
@@ -251,6 +260,13 @@ Status App::Start(LoadedConfig loaded) {
 
   tokens_ = std::make_unique<TokenCache>(store_.get(), clock_);
   RETURN_IF_ERROR(tokens_->Refresh());
+  RETURN_IF_ERROR(
+      EnsureFirstAdmin(store_.get(), clock_, std::getenv("BOTMON_ADMIN_PASSWORD"), stderr));
+  logins_ = std::make_unique<LoginSessions>(store_.get(), clock_, [this] {
+    const Config& cc = config_->Get()->config();
+    return SessionLimits{cc.auth.session_idle_ms, cc.auth.session_max_ms};
+  });
+  audit_ = std::make_unique<AuditLog>(store_.get(), clock_);
   nodes_ = std::make_unique<NodeRegistry>(c.host_name, now);
   metrics_ = std::make_unique<MetricsState>(c.host_name);
 
@@ -261,6 +277,9 @@ Status App::Start(LoadedConfig loaded) {
   ctx_.live = live_stats_.get();
   ctx_.pipeline = pipeline_.get();
   ctx_.tokens = tokens_.get();
+  ctx_.logins = logins_.get();
+  ctx_.login_limiter = &login_limiter_;
+  ctx_.audit = audit_.get();
   ctx_.nodes = nodes_.get();
   ctx_.metrics = metrics_.get();
   ctx_.config = config_.get();
@@ -311,8 +330,9 @@ Status App::Start(LoadedConfig loaded) {
   };
   exporter_ = std::make_unique<InfluxExporter>(c.influx);
 
-  router_ = std::make_unique<Router>(MakeTokenAuthenticator(tokens_.get()));
+  router_ = std::make_unique<Router>(MakeAuthenticator(tokens_.get(), logins_.get()));
   AddApiRoutes(router_.get(), &ctx_, ApiServices{live_.get(), &limiter_}, c.metrics.is_public);
+  AddDashboardRoutes(router_.get());
   ServerOptions sopts;
   sopts.listen = c.listen;
   server_ = std::make_unique<Server>(sopts, router_.get());
@@ -362,6 +382,13 @@ Status App::Start(LoadedConfig loaded) {
                 }});
   ticker_->Add({"token-last-used", [] { return int64_t{60'000}; }, false,
                 [this](int64_t) { (void)store_->TouchTokens(tokens_->TakeLastUsed()); }});
+  // Dashboard logins: last-seen times to the store, expired ones out of memory and the store.
+  ticker_->Add({"logins", [] { return int64_t{60'000}; }, false,
+                [this](int64_t) {
+                  if (Status s = logins_->Purge(); !s.ok()) {
+                    LogEvery("logins-purge", spdlog::level::warn, s.message());
+                  }
+                }});
   ticker_->Add({"janitor",
                 [this] {
                   const int64_t j = config_->Get()->config().monitoring.janitor_interval_ms;
@@ -652,6 +679,7 @@ void App::Shutdown() {
   if (store_) {
     (void)store_->TouchTokens(tokens_ ? tokens_->TakeLastUsed()
                                       : std::vector<std::pair<std::string, int64_t>>{});
+    if (logins_) (void)store_->TouchLoginSessions(logins_->TakeSeen());
     (void)store_->Flush();
     store_->Close();
   }

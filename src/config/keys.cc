@@ -298,6 +298,14 @@ std::vector<KeySpec> BuildKeys() {
        .check = CheckRedisUrl});
   add({.path = "tls.cert", .kind = Kind::kString, .field = BOTMON_FIELD(tls.cert)});
   add({.path = "tls.key", .kind = Kind::kString, .field = BOTMON_FIELD(tls.key)});
+  add({.path = "auth.sessionIdle",
+       .kind = Kind::kDuration,
+       .field = BOTMON_FIELD(auth.session_idle_ms),
+       .min = kSecondMs});
+  add({.path = "auth.sessionMax",
+       .kind = Kind::kDuration,
+       .field = BOTMON_FIELD(auth.session_max_ms),
+       .min = kSecondMs});
   return k;
 }
 

@@ -65,7 +65,9 @@ TEST(ConfigKeys, TableHasEveryKeyOfAppendixA1InOrder) {
                                              "cluster.enabled",
                                              "cluster.redisUrl",
                                              "tls.cert",
-                                             "tls.key"};
+                                             "tls.key",
+                                             "auth.sessionIdle",
+                                             "auth.sessionMax"};
   std::vector<std::string> yaml_keys;
   for (const KeySpec& k : AllKeys()) {
     if (!k.botpress_only) yaml_keys.emplace_back(k.path);

@@ -214,6 +214,12 @@ struct Config {
     std::string key;   // PEM private key
     bool operator==(const Tls&) const = default;
   } tls;
+
+  struct Auth {
+    int64_t session_idle_ms = 12 * kHourMs;  // a dashboard login ends after this much inactivity
+    int64_t session_max_ms = 7 * kDayMs;     // ... and at the latest this long after the login
+    bool operator==(const Auth&) const = default;
+  } auth;
 };
 
 }  // namespace botmon

@@ -40,6 +40,11 @@ void CheckCrossKeys(const Config& c, const Origins& origins, Problems* problems)
     const char* missing = c.tls.cert.empty() ? "tls.cert" : "tls.key";
     Add(origins, problems, set, std::string("needs ") + missing + " too");
   }
+  if (c.auth.session_max_ms < c.auth.session_idle_ms) {
+    Add(origins, problems, "auth.sessionMax",
+        FormatDuration(c.auth.session_max_ms) + " is below auth.sessionIdle (" +
+            FormatDuration(c.auth.session_idle_ms) + ")");
+  }
   if (c.sms.provider == "template" && c.sms.url.empty()) {
     Add(origins, problems, "sms.provider", "template needs sms.url");
   }

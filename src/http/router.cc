@@ -61,12 +61,36 @@ bool DecodedSegments(const Request& req, std::vector<std::string>* out) {
   return true;
 }
 
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
 bool MethodServes(Method route_method, Method request_method, bool* exact) {
   *exact = route_method == request_method;
   return *exact || (request_method == Method::kHead && route_method == Method::kGet);
 }
 
 }  // namespace
+
+bool SameOriginForStateChange(const Request& req) {
+  if (req.method == Method::kGet || req.method == Method::kHead || req.method == Method::kOptions) {
+    return true;
+  }
+  const std::string_view host = req.HeaderValue("host");
+  if (host.empty()) return false;
+  const std::string own = "http://" + std::string(host);
+  if (std::string_view origin = req.HeaderValue("origin"); !origin.empty()) {
+    return EqualsIgnoreCase(origin, own);
+  }
+  std::string_view referer = req.HeaderValue("referer");
+  if (referer.size() <= own.size() || referer[own.size()] != '/') return false;
+  return EqualsIgnoreCase(referer.substr(0, own.size()), own);
+}
 
 Router::Router(Authenticator auth) : auth_(std::move(auth)) {}
 
@@ -151,6 +175,11 @@ std::optional<Response> Router::Authorize(const Route& route, Request& req) cons
         req.principal.presented ? "invalid credentials" : "authentication required");
     r.With("WWW-Authenticate", "Bearer");
     return r;
+  }
+  if (req.principal.via_cookie && !SameOriginForStateChange(req)) {
+    return Response::Error(403, "forbidden",
+                           "cross-origin request refused: the Origin (or Referer) header must be "
+                           "this server's own origin");
   }
   if (!RoleAllows(req.principal.role, route.role)) {
     std::string message = "this endpoint needs the ";

@@ -161,6 +161,13 @@ struct Route {
   RouteOptions options;
 };
 
+// True unless `req` is a state-changing request (any method but GET, HEAD and OPTIONS) whose
+// Origin header (or, without one, its Referer) is not this server's own origin, "http://" + the
+// Host header. A request with neither header fails. The Router applies it to requests
+// authenticated by the dashboard's cookie (SPEC 9: cross-site request forgery); bearer tokens are
+// not sent by browsers on their own, so they are not checked.
+bool SameOriginForStateChange(const Request& req);
+
 // Establishes the caller from the headers (bearer token, session cookie). Must not block.
 using Authenticator = std::function<Principal(const Request&)>;
 

@@ -135,8 +135,9 @@ void AppendResponseHead(const Response& r, const HeadOptions& opts, std::string*
   out->append(ReasonPhrase(r.status));
   out->append("\r\nServer: botmon\r\n");
   out->append(DateHeaderLine());
-  // 1xx and 204 carry no body and, per RFC 9110 8.6, no Content-Length either.
-  const bool bodiless = r.status < 200 || r.status == 204;
+  // 1xx and 204 carry no body and, per RFC 9110 8.6, no Content-Length either; a 304 may carry
+  // one only if it equals the 200's length, so it sends none (the dashboard's revalidations).
+  const bool bodiless = r.status < 200 || r.status == 204 || r.status == 304;
   if (!r.content_type.empty() && !bodiless && IsValidHeaderValue(r.content_type)) {
     out->append("Content-Type: ");
     out->append(r.content_type);

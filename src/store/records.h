@@ -56,6 +56,28 @@ struct TokenRecord {
   std::optional<int64_t> last_used_ms;
 };
 
+// A dashboard user (SPEC 12). `hash`: the libsodium crypto_pwhash_str (Argon2id) string.
+struct UserRecord {
+  std::string name, role, hash;
+  int64_t created_ms = 0;
+};
+
+// A dashboard login. `hash`: hex SHA-256 of the session id (the id itself is never stored).
+// `role` is the user's current role (filled by lookups, not stored with the session).
+struct LoginSessionRecord {
+  std::string hash, user, role;
+  int64_t created_ms = 0;
+  int64_t last_seen_ms = 0;
+};
+
+// One audit log entry: who did what to which object, with the object before and after (JSON,
+// secrets masked; "" = none).
+struct AuditRecord {
+  int64_t id = 0;  // assigned by the store
+  int64_t at_ms = 0;
+  std::string actor, action, target, before, after;
+};
+
 // One series: a field and its dimension values ("" when the series does not have them, or for
 // a roll-up level: bot "" channel "" = the host's total).
 struct SeriesDef {

@@ -149,7 +149,36 @@ ALTER TABLE outbox ADD COLUMN history TEXT NOT NULL DEFAULT '[]';
 CREATE INDEX outbox_by_target ON outbox(target, created_ms);
 )sql";
 
-const char* const kMigrations[] = {kMigration1, kMigration2, kMigration3};
+// Migration 4: dashboard users, their login sessions and the audit log (SPEC 12). Only the
+// Argon2id hash of a password and the SHA-256 of a session id are stored.
+constexpr const char* kMigration4 = R"sql(
+CREATE TABLE users (
+  name TEXT PRIMARY KEY,
+  role TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  created_ms INTEGER NOT NULL
+);
+
+CREATE TABLE login_sessions (
+  hash TEXT PRIMARY KEY,
+  user TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  last_seen_ms INTEGER NOT NULL
+);
+CREATE INDEX login_sessions_by_user ON login_sessions(user);
+
+CREATE TABLE audit (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at_ms INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  before TEXT,
+  after TEXT
+);
+)sql";
+
+const char* const kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4};
 
 }  // namespace
 

@@ -42,6 +42,19 @@ class SqliteStore : public Store {
   std::string ChangeStamp() const override;
   Status TouchTokens(const std::vector<std::pair<std::string, int64_t>>& last_used) override;
 
+  Status CreateUser(const UserRecord& user) override;  // sqlite_users.cc
+  StatusOr<std::vector<UserRecord>> ListUsers() override;
+  StatusOr<std::optional<UserRecord>> GetUser(std::string_view name) override;
+  Status DeleteUser(std::string_view name) override;
+  Status CreateLoginSession(const LoginSessionRecord& s) override;
+  StatusOr<std::optional<LoginSessionRecord>> FindLoginSession(std::string_view hash) override;
+  Status DeleteLoginSession(std::string_view hash) override;
+  Status TouchLoginSessions(const std::vector<std::pair<std::string, int64_t>>& seen) override;
+  StatusOr<int64_t> DeleteLoginSessionsBefore(int64_t idle_before_ms,
+                                              int64_t created_before_ms) override;
+  Status AppendAudit(const AuditRecord& entry) override;
+  StatusOr<std::vector<AuditRecord>> ListAudit(int page, int per_page, int64_t* total) override;
+
   StatusOr<SessionPage> ListSessions(const SessionQuery& q) override;
   StatusOr<std::optional<SessionDetail>> GetSession(std::string_view id, int messages_page,
                                                     int messages_per_page) override;

@@ -51,6 +51,26 @@ class Store {
   virtual std::string ChangeStamp() const { return ""; }
   virtual Status TouchTokens(const std::vector<std::pair<std::string, int64_t>>& last_used) = 0;
 
+  // ---- Dashboard users, logins and the audit log (SPEC 12; synchronous) ----
+  virtual Status CreateUser(const UserRecord& user) = 0;  // a taken name -> kAlreadyExists
+  virtual StatusOr<std::vector<UserRecord>> ListUsers() = 0;
+  virtual StatusOr<std::optional<UserRecord>> GetUser(std::string_view name) = 0;
+  // Deletes the user and their logins. Unknown -> kNotFound; the last admin -> kInvalidArgument
+  // (checked in the same transaction, so two concurrent deletes cannot remove both admins).
+  virtual Status DeleteUser(std::string_view name) = 0;
+  virtual Status CreateLoginSession(const LoginSessionRecord& s) = 0;
+  // The login with that hash, with its user's current role (nullopt when either is gone).
+  virtual StatusOr<std::optional<LoginSessionRecord>> FindLoginSession(std::string_view hash) = 0;
+  virtual Status DeleteLoginSession(std::string_view hash) = 0;
+  // (hash, last seen) pairs, written lazily.
+  virtual Status TouchLoginSessions(const std::vector<std::pair<std::string, int64_t>>& seen) = 0;
+  // Deletes logins last seen before `idle_before_ms` or created before `created_before_ms`.
+  virtual StatusOr<int64_t> DeleteLoginSessionsBefore(int64_t idle_before_ms,
+                                                      int64_t created_before_ms) = 0;
+  virtual Status AppendAudit(const AuditRecord& entry) = 0;
+  // Newest first; *total counts every entry. `page` is 1-based.
+  virtual StatusOr<std::vector<AuditRecord>> ListAudit(int page, int per_page, int64_t* total) = 0;
+
   // ---- Sessions, transcripts, logs ----
   virtual StatusOr<SessionPage> ListSessions(const SessionQuery& q) = 0;
   virtual StatusOr<std::optional<SessionDetail>> GetSession(std::string_view id, int messages_page,
