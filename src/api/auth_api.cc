@@ -7,6 +7,7 @@
 #include "auth/login_limiter.h"
 #include "auth/login_sessions.h"
 #include "auth/password.h"
+#include "auth/users.h"
 #include "core/log.h"
 
 namespace botmon {
@@ -35,6 +36,18 @@ Response Unauthorized() {
 Response HandleLogin(ApiContext* ctx, Request& req) {
   if (ctx->logins == nullptr || ctx->login_limiter == nullptr) {
     return Response::Error(503, "unavailable", "dashboard logins are not available");
+  }
+  // Another site's page may post here (the login needs no session, so the router's Origin check
+  // does not apply): a foreign Origin is refused, and a JSON content type required, which a
+  // cross-site form cannot send without the browser asking first.
+  if (!req.HeaderValue("origin").empty() && !SameOriginForStateChange(req)) {
+    return Response::Error(403, "forbidden",
+                           "cross-origin login refused: the Origin header must be this server's");
+  }
+  if (std::string_view ct = req.HeaderValue("content-type");
+      ct.substr(0, ct.find(';')) != "application/json") {
+    return Response::Error(415, "unsupported_media_type",
+                           "the login body must be JSON (Content-Type: application/json)");
   }
   json body = json::parse(req.body, nullptr, false);
   if (body.is_discarded() || !body.is_object()) {
@@ -68,12 +81,17 @@ Response HandleLogin(ApiContext* ctx, Request& req) {
   }
   if (!ok) {
     ctx->login_limiter->Failure(ip, user, now);
-    if (ctx->audit) ctx->audit->Record(user, "login.failed", user, nullptr, json{{"ip", ip}});
+    // Anyone may try: only a well-formed name is recorded (a password typed into the name
+    // field must not end up in the audit log).
+    const std::string who = ValidUserName(user) ? user : "(invalid name)";
+    if (ctx->audit) ctx->audit->Record(who, "login.failed", who, nullptr, json{{"ip", ip}});
     LogEvery("login-failed", spdlog::level::warn, "failed dashboard login from " + ip);
     return Unauthorized();
   }
   ctx->login_limiter->Success(ip, user);
   auto id = ctx->logins->Create(user, role);
+  // The user was deleted while the password was being checked.
+  if (!id.ok() && id.status().code() == StatusCode::kNotFound) return Unauthorized();
   if (!id.ok()) return InternalError(id.status());
   Principal who;
   who.role = role;

@@ -37,9 +37,18 @@ StatusOr<std::string> LoginSessions::Create(const std::string& user, Role role) 
   std::string id = Base64UrlEncode(std::string_view(bytes, sizeof bytes));
   const std::string hash = HashToken(id);
   const int64_t now = clock_->NowMs();
-  RETURN_IF_ERROR(store_->CreateLoginSession({hash, user, std::string(RoleName(role)), now, now}));
-  std::lock_guard lock(mu_);
-  by_hash_[hash] = Entry{user, role, now, now};
+  // In memory before the store: a ForgetUser() that follows the user's deletion then finds it
+  // whichever comes first; the store refuses it when the user is already gone.
+  {
+    std::lock_guard lock(mu_);
+    by_hash_[hash] = Entry{user, role, now, now};
+  }
+  if (Status st = store_->CreateLoginSession({hash, user, std::string(RoleName(role)), now, now});
+      !st.ok()) {
+    std::lock_guard lock(mu_);
+    by_hash_.erase(hash);
+    return st;
+  }
   return id;
 }
 
@@ -54,10 +63,21 @@ Principal LoginSessions::Verify(std::string_view id) {
   auto it = by_hash_.find(hash);
   if (it == by_hash_.end()) {
     if (unknown_.count(hash)) return p;
-    lock.unlock();
-    // First sight since the start: one point read (the login predates this process).
-    auto found = store_->FindLoginSession(hash);
-    lock.lock();
+    // First sight since the start: one point read (the login predates this process). A logout or
+    // a user's deletion while the lock is released would be undone by caching what was read, so
+    // the read is repeated when one happened meanwhile.
+    StatusOr<std::optional<LoginSessionRecord>> found{std::optional<LoginSessionRecord>()};
+    for (int attempt = 0;; ++attempt) {
+      const uint64_t removals = removals_;
+      lock.unlock();
+      found = store_->FindLoginSession(hash);
+      lock.lock();
+      if (removals == removals_) break;
+      if (attempt == 2) return p;  // removals keep coming: deny this once
+    }
+    if (unknown_.count(hash)) return p;
+    it = by_hash_.find(hash);
+    if (it != by_hash_.end()) return Verified(it, hash, now, p);
     if (!found.ok()) return p;  // the store is unreachable: deny, and ask again next time
     Role role;
     if (!found->has_value() || !ConstantTimeEquals((*found)->hash, hash) ||
@@ -70,6 +90,11 @@ Principal LoginSessions::Verify(std::string_view id) {
                           Entry{(*found)->user, role, (*found)->created_ms, (*found)->last_seen_ms})
              .first;
   }
+  return Verified(it, hash, now, p);
+}
+
+Principal LoginSessions::Verified(std::unordered_map<std::string, Entry>::iterator it,
+                                  const std::string& hash, int64_t now, Principal p) {
   if (Expired(it->second, now)) {
     // The store row goes at the next Purge().
     by_hash_.erase(it);
@@ -92,12 +117,14 @@ Status LoginSessions::Remove(std::string_view id) {
     by_hash_.erase(hash);
     seen_.erase(hash);
     RememberUnknown(hash);
+    ++removals_;
   }
   return store_->DeleteLoginSession(hash);
 }
 
 void LoginSessions::ForgetUser(std::string_view user) {
   std::lock_guard lock(mu_);
+  ++removals_;
   for (auto it = by_hash_.begin(); it != by_hash_.end();) {
     if (it->second.user == user) {
       seen_.erase(it->first);

@@ -63,6 +63,10 @@ class LoginSessions {
   };
   bool Expired(const Entry& e, int64_t now_ms) const;
   void RememberUnknown(const std::string& hash);  // REQUIRES: mu_ held
+  // The principal of a known session, or none when it expired (then forgotten). REQUIRES: mu_
+  // held.
+  Principal Verified(std::unordered_map<std::string, Entry>::iterator it, const std::string& hash,
+                     int64_t now, Principal p);
 
   Store* store_;
   Clock* clock_;
@@ -71,6 +75,7 @@ class LoginSessions {
   std::unordered_map<std::string, Entry> by_hash_;  // GUARDED_BY(mu_)
   std::unordered_set<std::string> unknown_;         // GUARDED_BY(mu_)
   std::unordered_map<std::string, int64_t> seen_;   // GUARDED_BY(mu_)
+  uint64_t removals_ = 0;  // GUARDED_BY(mu_): Remove() and ForgetUser() calls, for Verify()
 };
 
 // The value of the `botmon_session` cookie in a Cookie header, or "".

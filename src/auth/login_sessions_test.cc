@@ -184,3 +184,21 @@ TEST_F(LoginSessionsTest, AuthenticatorPrefersBearerAndRouterChecksOrigin) {
 
 }  // namespace
 }  // namespace botmon
+
+namespace botmon {
+namespace {
+
+// A login whose password check overlapped the user's deletion (or whose role changed meanwhile)
+// gets no session: not in the store, not in memory.
+TEST_F(LoginSessionsTest, NoSessionForAUserDeletedDuringTheLogin) {
+  ASSERT_TRUE(store_->DeleteUser("ann").ok());
+  auto id = logins_->Create("ann", Role::kMonitor);
+  ASSERT_FALSE(id.ok());
+  EXPECT_EQ(id.status().code(), StatusCode::kNotFound);
+  auto wrong_role = logins_->Create("root", Role::kMonitor);
+  EXPECT_EQ(wrong_role.status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(logins_->Create("root", Role::kAdmin).ok(), true);
+}
+
+}  // namespace
+}  // namespace botmon

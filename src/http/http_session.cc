@@ -14,6 +14,7 @@
 #include "core/clock.h"
 #include "http/gzip.h"
 #include "http/sse_stream.h"
+#include "http/url.h"
 #include "http/wire.h"
 
 namespace botmon::http_internal {
@@ -80,7 +81,7 @@ void HttpSession::Start() {
     self->id_ = self->core_->Register(self);
     error_code ec;
     const tcp::endpoint peer = self->socket_.remote_endpoint(ec);
-    if (!ec) self->remote_ = peer.address().to_string() + ":" + std::to_string(peer.port());
+    if (!ec) self->remote_ = FormatPeer(peer.address().to_string(), peer.port());
     if (self->core_->stopping.load()) {
       self->Close();
       return;

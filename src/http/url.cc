@@ -43,6 +43,19 @@ std::string_view RawPath(std::string_view target) {
   return end == std::string_view::npos ? target : target.substr(0, end);
 }
 
+std::string FormatPeer(std::string_view address, unsigned short port) {
+  constexpr std::string_view kMapped = "::ffff:";
+  if (address.size() > kMapped.size() && address.substr(0, kMapped.size()) == kMapped &&
+      address.find(':', kMapped.size()) == std::string_view::npos &&
+      address.find('.', kMapped.size()) != std::string_view::npos) {
+    address.remove_prefix(kMapped.size());
+  }
+  if (address.find(':') != std::string_view::npos) {
+    return "[" + std::string(address) + "]:" + std::to_string(port);
+  }
+  return std::string(address) + ":" + std::to_string(port);
+}
+
 }  // namespace http_internal
 
 Status ParseTarget(std::string_view target, Request* req) {

@@ -17,6 +17,11 @@ bool PercentDecode(std::string_view in, bool plus_as_space, std::string* out);
 // clients should not send, is dropped too).
 std::string_view RawPath(std::string_view target);
 
+// A peer's "address:port" as Request::remote holds it: "1.2.3.4:5678", "[::1]:5678" (brackets,
+// so that the address stays separable from the port), and an IPv4 client of a dual-stack
+// listener ("::ffff:1.2.3.4") as plain IPv4. `address` is the textual form of an IP address.
+std::string FormatPeer(std::string_view address, unsigned short port);
+
 }  // namespace botmon::http_internal
 
 #endif  // BOTMON_HTTP_URL_H_

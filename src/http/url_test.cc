@@ -86,3 +86,18 @@ TEST(ParseTarget, RejectsRawControlCharacters) {
 
 }  // namespace
 }  // namespace botmon
+
+namespace botmon::http_internal {
+namespace {
+
+TEST(FormatPeer, KeepsTheAddressSeparableFromThePort) {
+  EXPECT_EQ(FormatPeer("127.0.0.1", 5555), "127.0.0.1:5555");
+  EXPECT_EQ(FormatPeer("::1", 5555), "[::1]:5555");
+  EXPECT_EQ(FormatPeer("fe80::1%eth0", 80), "[fe80::1%eth0]:80");
+  // An IPv4 client on a dual-stack listener counts as that IPv4 address.
+  EXPECT_EQ(FormatPeer("::ffff:10.1.2.3", 80), "10.1.2.3:80");
+  EXPECT_EQ(FormatPeer("::ffff:a:b", 80), "[::ffff:a:b]:80");
+}
+
+}  // namespace
+}  // namespace botmon::http_internal

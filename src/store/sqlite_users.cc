@@ -81,10 +81,17 @@ Status SqliteStore::DeleteUser(std::string_view name) {
 
 Status SqliteStore::CreateLoginSession(const LoginSessionRecord& ls) {
   return RunOnWriter([&ls](Db* db) -> Status {
+    // Only while the user still exists with that role: a login whose password check overlapped
+    // the user's deletion must not leave a session behind (this runs on the writer thread, as
+    // DeleteUser does, so the two cannot interleave).
     ASSIGN_OR_RETURN(Stmt s, db->Prepare("INSERT INTO login_sessions(hash, user, created_ms,"
-                                         " last_seen_ms) VALUES (?1, ?2, ?3, ?4)"));
+                                         " last_seen_ms) SELECT ?1, ?2, ?3, ?4 WHERE EXISTS"
+                                         " (SELECT 1 FROM users WHERE name = ?2 AND role = ?5)"));
     s.Bind(1, ls.hash).Bind(2, ls.user).Bind(3, ls.created_ms).Bind(4, ls.last_seen_ms);
-    return s.Run();
+    s.Bind(5, ls.role);
+    RETURN_IF_ERROR(s.Run());
+    if (db->Changes() == 0) return Status::NotFound("no user \"" + ls.user + "\" with that role");
+    return Status::OK();
   });
 }
 

@@ -45,9 +45,14 @@ TEST_F(SqliteUsersTest, UsersAreUniqueAndTheLastAdminStays) {
 TEST_F(SqliteUsersTest, LoginSessionsFollowTheirUserAndExpire) {
   ASSERT_TRUE(store_->CreateUser({"ann", "monitor", "h", 1}).ok());
   ASSERT_TRUE(store_->CreateUser({"bob", "admin", "h", 1}).ok());
-  ASSERT_TRUE(store_->CreateLoginSession({"s1", "ann", "", 100, 100}).ok());
-  ASSERT_TRUE(store_->CreateLoginSession({"s2", "ann", "", 100, 100}).ok());
-  ASSERT_TRUE(store_->CreateLoginSession({"s3", "bob", "", 100, 100}).ok());
+  ASSERT_TRUE(store_->CreateLoginSession({"s1", "ann", "monitor", 100, 100}).ok());
+  ASSERT_TRUE(store_->CreateLoginSession({"s2", "ann", "monitor", 100, 100}).ok());
+  ASSERT_TRUE(store_->CreateLoginSession({"s3", "bob", "admin", 100, 100}).ok());
+  // Only for a user that exists, with that role.
+  EXPECT_EQ(store_->CreateLoginSession({"s4", "carol", "admin", 100, 100}).code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(store_->CreateLoginSession({"s5", "ann", "admin", 100, 100}).code(),
+            StatusCode::kNotFound);
   auto found = store_->FindLoginSession("s1");
   ASSERT_TRUE(found.ok());
   ASSERT_TRUE(found->has_value());
@@ -61,9 +66,9 @@ TEST_F(SqliteUsersTest, LoginSessionsFollowTheirUserAndExpire) {
   EXPECT_TRUE(store_->FindLoginSession("s2")->has_value());
   ASSERT_TRUE(store_->DeleteLoginSession("s2").ok());
   EXPECT_FALSE(store_->FindLoginSession("s2")->has_value());
-  ASSERT_TRUE(store_->CreateLoginSession({"s4", "ann", "", 100, 100}).ok());
+  ASSERT_TRUE(store_->CreateLoginSession({"s6", "ann", "monitor", 100, 100}).ok());
   ASSERT_TRUE(store_->DeleteUser("ann").ok());
-  EXPECT_FALSE(store_->FindLoginSession("s4")->has_value());
+  EXPECT_FALSE(store_->FindLoginSession("s6")->has_value());
 }
 
 TEST_F(SqliteUsersTest, AuditPagesNewestFirst) {

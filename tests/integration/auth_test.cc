@@ -120,7 +120,23 @@ TEST_F(AuthTest, LoginMeLogoutAndTheCookiesAttributes) {
   EXPECT_EQ(bad.reply.body, unknown.reply.body);
   EXPECT_TRUE(bad.cookie.empty());
   EXPECT_EQ(DoLogin(server_, "", "").reply.status, 401);
-  EXPECT_EQ(Http("POST", server_.url("/api/auth/login"), "nope").status, 400);
+  EXPECT_EQ(Http("POST", server_.url("/api/auth/login"), "nope", {"Content-Type: application/json"})
+                .status,
+            400);
+  // A login needs a JSON body and, when an Origin comes, this server's own: another site's page
+  // cannot post logins (a text/plain form post, or a fetch from elsewhere).
+  const std::string creds = json{{"username", "admin"}, {"password", kAdminPassword}}.dump();
+  EXPECT_EQ(
+      Http("POST", server_.url("/api/auth/login"), creds, {"Content-Type: text/plain"}).status,
+      415);
+  EXPECT_EQ(Http("POST", server_.url("/api/auth/login"), creds,
+                 {"Content-Type: application/json", "Origin: http://evil.example"})
+                .status,
+            403);
+  EXPECT_EQ(Http("POST", server_.url("/api/auth/login"), creds,
+                 {"Content-Type: application/json; charset=utf-8", "Origin: " + server_.url()})
+                .status,
+            200);
 
   auto out = WithCookie(server_, "POST", "/api/auth/logout", ok.cookie);
   EXPECT_EQ(out.status, 204);
@@ -292,6 +308,12 @@ TEST_F(AuthTest, AdminApiForUsersTokensAndTheAuditLog) {
   }
   EXPECT_EQ(a["total"], a["entries"].size());
   EXPECT_EQ(audit.body.find("ann-pass-123"), std::string::npos);
+  // A failed login with a name that cannot be a user's (a password typed into the name field)
+  // is recorded without it.
+  EXPECT_EQ(DoLogin(server_, "Sw0rdfish passphrase!", "x").reply.status, 401);
+  auto later = WithCookie(server_, "GET", "/api/admin/audit?per_page=100", c);
+  EXPECT_EQ(later.body.find("Sw0rdfish"), std::string::npos) << later.body;
+  EXPECT_NE(later.body.find("(invalid name)"), std::string::npos) << later.body;
   EXPECT_EQ(audit.body.find(token), std::string::npos);
 }
 
