@@ -24,9 +24,11 @@ std::string IpKey(std::string_view ip) {
 }  // namespace
 
 int64_t LoginLimiter::Blocked(Window* w, int limit, int64_t now_ms) {
-  while (!w->empty() && w->front() <= now_ms - kWindowMs) w->pop_front();
-  if (static_cast<int>(w->size()) < limit) return 0;
-  return std::max<int64_t>(1, w->front() + kWindowMs - now_ms);
+  while (w->size > 0 && w->front() <= now_ms - kWindowMs) w->pop_front();
+  if (w->size < limit) return 0;
+  // The failure that must leave the window before another attempt: the limit-th newest.
+  const int64_t oldest_counted = w->t[(w->head + w->size - limit) % kPerIp];
+  return std::max<int64_t>(1, oldest_counted + kWindowMs - now_ms);
 }
 
 int64_t LoginLimiter::RetryAfterMs(std::string_view ip, std::string_view name, int64_t now_ms) {
@@ -44,7 +46,7 @@ int64_t LoginLimiter::RetryAfterMs(std::string_view ip, std::string_view name, i
 void LoginLimiter::Record(std::string key, int limit, int64_t now_ms) {
   Window& w = windows_[std::move(key)];
   w.push_back(now_ms);
-  while (static_cast<int>(w.size()) > limit) w.pop_front();
+  while (w.size > limit) w.pop_front();
 }
 
 void LoginLimiter::Failure(std::string_view ip, std::string_view name, int64_t now_ms) {
@@ -53,7 +55,7 @@ void LoginLimiter::Failure(std::string_view ip, std::string_view name, int64_t n
     // Forget every window that no longer blocks anything; if all still do, start over rather
     // than grow without bound (a flood of distinct names must not exhaust memory).
     std::erase_if(windows_, [now_ms](const auto& kv) {
-      return kv.second.empty() || kv.second.back() <= now_ms - kWindowMs;
+      return kv.second.size == 0 || kv.second.back() <= now_ms - kWindowMs;
     });
     if (windows_.size() >= kMaxKeys) windows_.clear();
   }

@@ -5,8 +5,8 @@
 #ifndef BOTMON_AUTH_LOGIN_LIMITER_H_
 #define BOTMON_AUTH_LOGIN_LIMITER_H_
 
+#include <array>
 #include <cstdint>
-#include <deque>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -27,7 +27,25 @@ class LoginLimiter {
   void Success(std::string_view ip, std::string_view name);
 
  private:
-  using Window = std::deque<int64_t>;  // failure times, oldest first, at most the limit
+  // The last failure times, oldest first, at most kPerIp of them, in place: a key costs about
+  // 170 bytes of window (a std::deque allocated 600), which bounds the map's memory at the
+  // kMaxKeys cap to about 25 MB with the keys.
+  struct Window {
+    std::array<int64_t, kPerIp> t{};
+    uint8_t head = 0;  // index of the oldest
+    uint8_t size = 0;
+    int64_t front() const { return t[head]; }
+    int64_t back() const { return t[(head + size - 1) % kPerIp]; }
+    void pop_front() {
+      head = static_cast<uint8_t>((head + 1) % kPerIp);
+      --size;
+    }
+    void push_back(int64_t v) {
+      if (size == kPerIp) pop_front();
+      t[(head + size) % kPerIp] = v;
+      ++size;
+    }
+  };
   static int64_t Blocked(Window* w, int limit, int64_t now_ms);
   void Record(std::string key, int limit, int64_t now_ms);
 

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
+
 namespace botmon {
 namespace {
 
@@ -27,6 +30,25 @@ TEST(LoginLimiterTest, PerIpCapAcrossNames) {
   for (int i = 0; i < LoginLimiter::kPerIp; ++i) l.Failure("10.0.0.9", "u" + std::to_string(i), t);
   EXPECT_GT(l.RetryAfterMs("10.0.0.9", "fresh-name", t + 1), 0);
   EXPECT_EQ(l.RetryAfterMs("10.0.0.8", "fresh-name", t + 1), 0);
+}
+
+// Failures keep coming, one a second, well past the cap: the per-IP window keeps only the
+// last kPerIp of them in place, and the wait is always until the oldest of those is a minute old.
+TEST(LoginLimiterTest, ALongStreamOfFailuresWaitsForTheOldestCounted) {
+  LoginLimiter l;
+  const int64_t t0 = 9'000'000;
+  for (int i = 0; i < 3 * LoginLimiter::kPerIp; ++i) {
+    const int64_t t = t0 + i * 1'000;
+    l.Failure("10.1.1.1", "n" + std::to_string(i), t);
+    const int counted = std::min(i + 1, LoginLimiter::kPerIp);
+    const int64_t wait = l.RetryAfterMs("10.1.1.1", "other", t);
+    if (counted < LoginLimiter::kPerIp) {
+      EXPECT_EQ(wait, 0) << i;
+    } else {
+      // The oldest of the last kPerIp failures was at t - (kPerIp - 1) s.
+      EXPECT_EQ(wait, LoginLimiter::kWindowMs - (LoginLimiter::kPerIp - 1) * 1'000) << i;
+    }
+  }
 }
 
 TEST(LoginLimiterTest, SuccessClearsThePairOnly) {
