@@ -2,33 +2,19 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
 #include "store/store.h"
+#include "store/temp_store_test.h"
 
 namespace botmon {
 namespace {
 
-class SilenceJanitorTest : public ::testing::Test {
+class SilenceJanitorTest : public TempStoreTest {
  protected:
-  void SetUp() override {
-    dir_ = ::testing::TempDir() + "silence-janitor-" + std::to_string(::getpid());
-    std::filesystem::create_directories(dir_);
-    auto s = OpenStore("sqlite", dir_, 2);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(*s);
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
   void AddIncident(const std::string& id, std::optional<int64_t> end_ms) {
     WriteBatch b;
     b.incidents.push_back({id, "r", "host=a", "a", 1'000, end_ms, "{}"});
-    Status done = Status::Internal("not written");
-    store_->Write(std::move(b), [&done](Status s) { done = s; });
-    ASSERT_TRUE(store_->Flush().ok());
-    ASSERT_TRUE(done.ok()) << done.ToString();
+    Status st = WriteSync(std::move(b));
+    ASSERT_TRUE(st.ok()) << st.ToString();
   }
   static Silence Timed(std::string id, int64_t ends_at_ms, std::string file = "") {
     Silence s;
@@ -43,8 +29,6 @@ class SilenceJanitorTest : public ::testing::Test {
     s.until_resolved = std::move(incident);
     return s;
   }
-  std::string dir_;
-  std::unique_ptr<Store> store_;
 };
 
 TEST_F(SilenceJanitorTest, DropsTimedSilencesEndedAtOrBeforeTheCutoff) {

@@ -3,7 +3,6 @@
 // these cases, so the context they would use can stay empty.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <type_traits>
 
 #include "api/routes.h"
@@ -11,6 +10,7 @@
 #include "auth/token.h"
 #include "auth/token_cache.h"
 #include "store/store.h"
+#include "store/temp_store_test.h"
 
 namespace botmon {
 namespace {
@@ -50,12 +50,11 @@ std::string PathFor(const std::string& pattern) {
   return out;
 }
 
-class RouteAuthTest : public ::testing::Test {
+class RouteAuthTest : public TempStoreTest {
  protected:
+  RouteAuthTest() : TempStoreTest(1) {}
   void SetUp() override {
-    char tmpl[] = "/tmp/botmon-routes-XXXXXX";
-    dir_ = mkdtemp(tmpl);
-    store_ = std::move(*OpenStore("sqlite", dir_, 1));
+    ASSERT_NO_FATAL_FAILURE(TempStoreTest::SetUp());
     for (const char* role : {"admin", "monitor", "ingest"}) {
       std::string t = GenerateToken();
       ASSERT_TRUE(store_->CreateToken({role, role, role, HashToken(t), 1, std::nullopt}).ok());
@@ -77,13 +76,10 @@ class RouteAuthTest : public ::testing::Test {
   }
   void TearDown() override {
     logins_.reset();
-    store_.reset();
-    ASSERT_EQ(std::system(("rm -rf " + dir_).c_str()), 0);
+    TempStoreTest::TearDown();
   }
 
-  std::string dir_;
   FakeClock clock_;
-  std::unique_ptr<Store> store_;
   std::unique_ptr<TokenCache> cache_;
   std::map<std::string, std::string> tokens_;
   std::unique_ptr<LoginSessions> logins_;

@@ -2,9 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-
 #include "auth/token.h"
+#include "store/temp_store_test.h"
 
 namespace botmon {
 namespace {
@@ -12,20 +11,18 @@ namespace {
 constexpr int64_t kIdle = 60'000;
 constexpr int64_t kMax = 300'000;
 
-class LoginSessionsTest : public ::testing::Test {
+class LoginSessionsTest : public TempStoreTest {
  protected:
+  LoginSessionsTest() : TempStoreTest(1) {}
   void SetUp() override {
-    char tmpl[] = "/tmp/botmon-logins-XXXXXX";
-    dir_ = mkdtemp(tmpl);
-    store_ = std::move(*OpenStore("sqlite", dir_, 1));
+    ASSERT_NO_FATAL_FAILURE(TempStoreTest::SetUp());
     ASSERT_TRUE(store_->CreateUser({"ann", "monitor", "h", 1}).ok());
     ASSERT_TRUE(store_->CreateUser({"root", "admin", "h", 1}).ok());
     logins_ = Make();
   }
   void TearDown() override {
     logins_.reset();
-    store_.reset();
-    ASSERT_EQ(std::system(("rm -rf " + dir_).c_str()), 0);
+    TempStoreTest::TearDown();
   }
   std::unique_ptr<LoginSessions> Make() {
     return std::make_unique<LoginSessions>(store_.get(), &clock_, [] {
@@ -33,9 +30,7 @@ class LoginSessionsTest : public ::testing::Test {
     });
   }
 
-  std::string dir_;
   FakeClock clock_;
-  std::unique_ptr<Store> store_;
   std::unique_ptr<LoginSessions> logins_;
 };
 

@@ -2,37 +2,14 @@
 // API objects and retention.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-
 #include "store/sqlite_store.h"
+#include "store/temp_store_test.h"
 
 namespace botmon {
 namespace {
 
-class SqliteAlertingTest : public ::testing::Test {
+class SqliteAlertingTest : public TempStoreTest {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/botmon-alertstore-XXXXXX";
-    dir_ = mkdtemp(tmpl);
-    Open();
-  }
-  void TearDown() override {
-    store_.reset();
-    std::string cmd = "rm -rf " + dir_;
-    ASSERT_EQ(std::system(cmd.c_str()), 0);
-  }
-  void Open() {
-    store_.reset();
-    auto s = OpenStore("sqlite", dir_, 2);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(*s);
-  }
-  Status WriteSync(WriteBatch b) {
-    Status out;
-    store_->Write(std::move(b), [&](Status s) { out = s; });
-    RETURN_IF_ERROR(store_->Flush());
-    return out;
-  }
   static IncidentRow Incident(std::string id, int64_t start, std::optional<int64_t> end) {
     return {std::move(id), "High CPU Usage", "host=bot-1", "bot-1", start, end, "{}"};
   }
@@ -47,9 +24,6 @@ class SqliteAlertingTest : public ::testing::Test {
     r.next_attempt_ms = 1000;
     return r;
   }
-
-  std::string dir_;
-  std::unique_ptr<Store> store_;
 };
 
 TEST_F(SqliteAlertingTest, TransitionCommitsIncidentStateAndOutboxTogether) {
@@ -59,7 +33,7 @@ TEST_F(SqliteAlertingTest, TransitionCommitsIncidentStateAndOutboxTogether) {
   b.outbox.push_back(Outbox("d1", "i1", "slack"));
   b.outbox.push_back(Outbox("d2", "i1", "hook:alert.js"));
   ASSERT_TRUE(WriteSync(std::move(b)).ok());
-  Open();  // survives a reopen
+  Reopen();  // survives a reopen
   auto states = store_->LoadRuleStates();
   ASSERT_TRUE(states.ok());
   ASSERT_EQ(states->size(), 1u);
@@ -104,7 +78,7 @@ TEST_F(SqliteAlertingTest, DeliveriesKeepTheirAttemptsAndFilter) {
   b.outbox.push_back(retrying);
   b.outbox.push_back(Outbox("d3", "i2", "slack"));  // not tried yet
   ASSERT_TRUE(WriteSync(std::move(b)).ok());
-  Open();
+  Reopen();
   int64_t total = 0;
   DeliveryQuery q;
   auto rows = store_->ListDeliveries(q, &total);

@@ -3,38 +3,13 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
-#include <cstdlib>
+#include "store/temp_store_test.h"
 
 namespace botmon {
 namespace {
 
-class SqliteStoreTest : public ::testing::Test {
+class SqliteStoreTest : public TempStoreTest {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/botmon-store-XXXXXX";
-    dir_ = mkdtemp(tmpl);
-    auto s = OpenStore("sqlite", dir_, 2);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(*s);
-  }
-  void TearDown() override {
-    store_.reset();
-    std::string cmd = "rm -rf " + dir_;
-    ASSERT_EQ(std::system(cmd.c_str()), 0);
-  }
-
-  Status WriteSync(WriteBatch b) {
-    Status out;
-    bool done = false;
-    store_->Write(std::move(b), [&](Status s) {
-      out = s;
-      done = true;
-    });
-    RETURN_IF_ERROR(store_->Flush());
-    EXPECT_TRUE(done);
-    return out;
-  }
-
   static SessionRecord Session(std::string id, int64_t started, std::string channel = "web",
                                std::string bot = "mycompany") {
     SessionRecord r;
@@ -47,9 +22,6 @@ class SqliteStoreTest : public ::testing::Test {
     r.last_activity_ms = started + 1000;
     return r;
   }
-
-  std::string dir_;
-  std::unique_ptr<Store> store_;
 };
 
 TEST_F(SqliteStoreTest, DatabaseFileIsPrivate) {

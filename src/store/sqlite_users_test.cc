@@ -1,28 +1,12 @@
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-
 #include "store/store.h"
+#include "store/temp_store_test.h"
 
 namespace botmon {
 namespace {
 
-class SqliteUsersTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/botmon-users-XXXXXX";
-    dir_ = mkdtemp(tmpl);
-    auto s = OpenStore("sqlite", dir_, 2);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(*s);
-  }
-  void TearDown() override {
-    store_.reset();
-    ASSERT_EQ(std::system(("rm -rf " + dir_).c_str()), 0);
-  }
-  std::string dir_;
-  std::unique_ptr<Store> store_;
-};
+using SqliteUsersTest = TempStoreTest;
 
 TEST_F(SqliteUsersTest, UsersAreUniqueAndTheLastAdminStays) {
   ASSERT_TRUE(store_->CreateUser({"admin", "admin", "h1", 1}).ok());
