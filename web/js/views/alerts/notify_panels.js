@@ -65,6 +65,38 @@ export function ChannelsPanel({ channels, admin, error }) {
 
 const SILENCE_KEYS = ['match', 'startsAt', 'endsAt', 'untilResolved', 'comment'];
 
+// A create form and a delete action on one API collection (silences, maintenance windows): the
+// form's state, the API's per-field errors for `keys`, and a busy flag while posting.
+function useCollectionForm(path, empty, keys, onChanged) {
+  const [form, setForm] = useState(empty);
+  const [errors, setErrors] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const set = (k) => (e) => setForm((f) => ({ ...f, [k]: e.currentTarget.value }));
+  const err = (k) => (errors && errors.byField[k]) || '';
+  async function post(body) {
+    setBusy(true);
+    try {
+      await api(path, { method: 'POST', body });
+      setErrors(null);
+      setForm(empty());
+      onChanged();
+    } catch (ex) {
+      setErrors(errorsOf(ex, keys));
+    } finally {
+      setBusy(false);
+    }
+  }
+  async function remove(id) {
+    try {
+      await api(`${path}/${encodeURIComponent(id)}`, { method: 'DELETE' });
+      onChanged();
+    } catch (ex) {
+      setErrors(errorsOf(ex, []));
+    }
+  }
+  return { form, setForm, errors, busy, set, err, post, remove };
+}
+
 function emptySilence() {
   return {
     match: '', startsAt: '', endsAt: isoToLocalInput(new Date(Date.now() + 3600_000)),
@@ -73,15 +105,11 @@ function emptySilence() {
 }
 
 export function SilencesPanel({ silences, admin, onChanged, error }) {
-  const [form, setForm] = useState(emptySilence);
-  const [errors, setErrors] = useState(null);
-  const [busy, setBusy] = useState(false);
-  const set = (k) => (e) => setForm((f) => ({ ...f, [k]: e.currentTarget.value }));
-  const err = (k) => (errors && errors.byField[k]) || '';
+  const { form, errors, busy, set, err, post, remove } =
+    useCollectionForm('/api/alerts/silences', emptySilence, SILENCE_KEYS, onChanged);
 
   async function create(e) {
     e.preventDefault();
-    setBusy(true);
     const body = {};
     const m = parseMatch(form.match);
     if (Object.keys(m).length) body.match = m;
@@ -89,24 +117,7 @@ export function SilencesPanel({ silences, admin, onChanged, error }) {
     if (form.untilResolved.trim()) body.untilResolved = form.untilResolved.trim();
     else if (form.endsAt) body.endsAt = localToIso(form.endsAt);
     if (form.comment) body.comment = form.comment;
-    try {
-      await api('/api/alerts/silences', { method: 'POST', body });
-      setErrors(null);
-      setForm(emptySilence());
-      onChanged();
-    } catch (ex) {
-      setErrors(errorsOf(ex, SILENCE_KEYS));
-    } finally {
-      setBusy(false);
-    }
-  }
-  async function remove(id) {
-    try {
-      await api(`/api/alerts/silences/${encodeURIComponent(id)}`, { method: 'DELETE' });
-      onChanged();
-    } catch (ex) {
-      setErrors(errorsOf(ex, []));
-    }
+    await post(body);
   }
 
   return html`<section class="af-panel" aria-labelledby="silences-title">
@@ -185,19 +196,15 @@ function schedule(w) {
 }
 
 export function MaintenancePanel({ windows, admin, onChanged, error }) {
-  const [form, setForm] = useState(emptyWindow);
-  const [errors, setErrors] = useState(null);
-  const [busy, setBusy] = useState(false);
-  const set = (k) => (e) => setForm((f) => ({ ...f, [k]: e.currentTarget.value }));
+  const { form, setForm, errors, busy, set, err, post, remove } =
+    useCollectionForm('/api/alerts/maintenance', emptyWindow, MAINT_KEYS, onChanged);
   const toggleDay = (d) => (e) => {
     const on = e.currentTarget.checked;
     setForm((f) => ({ ...f, days: on ? [...f.days, d] : f.days.filter((x) => x !== d) }));
   };
-  const err = (k) => (errors && errors.byField[k]) || '';
 
   async function create(e) {
     e.preventDefault();
-    setBusy(true);
     const body = { name: form.name };
     if (form.kind === 'once') {
       body.from = localToIso(form.from);
@@ -209,24 +216,7 @@ export function MaintenancePanel({ windows, admin, onChanged, error }) {
     const m = parseMatch(form.match);
     if (Object.keys(m).length) body.match = m;
     if (form.comment) body.comment = form.comment;
-    try {
-      await api('/api/alerts/maintenance', { method: 'POST', body });
-      setErrors(null);
-      setForm(emptyWindow());
-      onChanged();
-    } catch (ex) {
-      setErrors(errorsOf(ex, MAINT_KEYS));
-    } finally {
-      setBusy(false);
-    }
-  }
-  async function remove(name) {
-    try {
-      await api(`/api/alerts/maintenance/${encodeURIComponent(name)}`, { method: 'DELETE' });
-      onChanged();
-    } catch (ex) {
-      setErrors(errorsOf(ex, []));
-    }
+    await post(body);
   }
   const weekly = form.kind === 'weekly';
 
