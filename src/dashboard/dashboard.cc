@@ -2,7 +2,6 @@
 
 #include <openssl/evp.h>
 #include <openssl/sha.h>
-#include <zlib.h>
 
 #include <cstring>
 #include <string>
@@ -10,6 +9,7 @@
 #include <vector>
 
 #include "dashboard/assets.h"
+#include "http/gzip.h"
 
 namespace botmon {
 namespace {
@@ -35,16 +35,12 @@ std::string_view ContentTypeFor(std::string_view path) {
 // The embedded files are our own build output, so inflating them cannot fail except through a
 // build bug; an empty string then makes the reply visibly wrong rather than crash the server.
 std::string Gunzip(const EmbeddedAsset& a) {
-  std::string out(a.raw_size, '\0');
-  z_stream zs{};
-  if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) return {};
-  zs.next_in = const_cast<Bytef*>(a.gzip);
-  zs.avail_in = static_cast<uInt>(a.gzip_size);
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  const int rc = inflate(&zs, Z_FINISH);
-  inflateEnd(&zs);
-  if (rc != Z_STREAM_END || zs.total_out != a.raw_size) return {};
+  std::string out;
+  const std::string_view gz(reinterpret_cast<const char*>(a.gzip), a.gzip_size);
+  if (http_internal::GunzipLimited(gz, a.raw_size, &out) != http_internal::InflateResult::kOk ||
+      out.size() != a.raw_size) {
+    return {};
+  }
   return out;
 }
 

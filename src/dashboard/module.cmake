@@ -26,7 +26,7 @@ add_custom_command(
 
 botmon_module(dashboard
   SOURCES dashboard/dashboard.cc ${_assets_cc}
-  DEPS botmon_core botmon_http OpenSSL::Crypto ZLIB::ZLIB)
+  DEPS botmon_core botmon_http OpenSSL::Crypto)
 
 botmon_test(dashboard_test
   SOURCES dashboard/dashboard_test.cc

@@ -1,5 +1,6 @@
 // Inflating "Content-Encoding: gzip" request bodies with a cap on the decompressed size, so that
-// a small compressed body cannot expand into gigabytes (a gzip bomb). Internal to the http module.
+// a small compressed body cannot expand into gigabytes (a gzip bomb). Internal to the http module
+// and the dashboard (which inflates its embedded assets for clients that refuse gzip).
 // Pure; thread-safe.
 #ifndef BOTMON_HTTP_GZIP_H_
 #define BOTMON_HTTP_GZIP_H_
