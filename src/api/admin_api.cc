@@ -17,14 +17,6 @@ namespace {
 
 using nlohmann::json;
 
-std::optional<Response> ReadObject(const Request& req, json* out) {
-  *out = json::parse(req.body, nullptr, false);
-  if (out->is_discarded() || !out->is_object()) {
-    return Response::Error(400, "invalid_json", "the body must be a JSON object");
-  }
-  return std::nullopt;
-}
-
 Response FieldError(std::string_view field, std::string_view message) {
   std::string m(field);
   m.append(": ");
@@ -66,7 +58,7 @@ Response HandleUserList(ApiContext* ctx, Request&) {
 
 Response HandleUserCreate(ApiContext* ctx, Request& req) {
   json body;
-  if (auto err = ReadObject(req, &body)) return *err;
+  if (auto err = ReadJsonObject(req, &body)) return *err;
   std::string name, role, password;
   if (auto err = StringField(body, "name", &name)) return *err;
   if (auto err = StringField(body, "role", &role)) return *err;
@@ -117,7 +109,7 @@ Response HandleTokenList(ApiContext* ctx, Request&) {
 
 Response HandleTokenCreate(ApiContext* ctx, Request& req) {
   json body;
-  if (auto err = ReadObject(req, &body)) return *err;
+  if (auto err = ReadJsonObject(req, &body)) return *err;
   std::string name, role;
   if (auto err = StringField(body, "name", &name)) return *err;
   if (auto err = StringField(body, "role", &role)) return *err;

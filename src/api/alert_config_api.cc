@@ -19,15 +19,6 @@ using nlohmann::json;
 
 Response NoAlerting() { return Response::Error(503, "unavailable", "alerting is not running"); }
 
-// The request's body as a JSON object, or the error reply.
-std::optional<Response> ReadBody(const Request& req, json* out) {
-  *out = json::parse(req.body, nullptr, false);
-  if (out->is_discarded() || !out->is_object()) {
-    return Response::Error(400, "invalid_json", "the body must be a JSON object");
-  }
-  return std::nullopt;
-}
-
 std::string FieldsJson(const json& fields) { return "\"fields\":" + fields.dump(); }
 
 // A change that the whole set refused (a duplicate across sources, a route naming a deleted
@@ -100,7 +91,7 @@ Response HandleRuleGet(ApiContext* ctx, Request& req) {
 Response HandleRuleCreate(ApiContext* ctx, Request& req) {
   if (!ctx->alerts || !ctx->change_alert_objects) return NoAlerting();
   json body;
-  if (auto err = ReadBody(req, &body)) return *err;
+  if (auto err = ReadJsonObject(req, &body)) return *err;
   Rule rule;
   if (auto err = ParseApiRule(ctx, body, &rule)) return *err;
   if (const Rule* old = FindRule(*ctx->alerts->settings(), rule.name);
@@ -118,7 +109,7 @@ Response HandleRuleReplace(ApiContext* ctx, Request& req) {
   if (!ctx->alerts || !ctx->change_alert_objects) return NoAlerting();
   const std::string& name = req.params.at(0);
   json body;
-  if (auto err = ReadBody(req, &body)) return *err;
+  if (auto err = ReadJsonObject(req, &body)) return *err;
   const Rule* old = FindRule(*ctx->alerts->settings(), name);
   if (old == nullptr) return Response::Error(404, "not_found", "no rule \"" + name + "\"");
   const bool only_enabled = body.size() == 1 && body.contains("enabled");
@@ -215,7 +206,7 @@ std::string ChannelPlace(const Channel& c) {
 Response HandleChannelCreate(ApiContext* ctx, Request& req) {
   if (!ctx->alerts || !ctx->change_alert_objects) return NoAlerting();
   json body;
-  if (auto err = ReadBody(req, &body)) return *err;
+  if (auto err = ReadJsonObject(req, &body)) return *err;
   Channel ch;
   if (auto err = ParseApiChannel(body, &ch)) return *err;
   if (const Channel* old = FindChannel(*ctx->alerts->settings(), ch.name)) {
@@ -233,7 +224,7 @@ Response HandleChannelReplace(ApiContext* ctx, Request& req) {
   if (!ctx->alerts || !ctx->change_alert_objects) return NoAlerting();
   const std::string& name = req.params.at(0);
   json body;
-  if (auto err = ReadBody(req, &body)) return *err;
+  if (auto err = ReadJsonObject(req, &body)) return *err;
   auto stored = ctx->alert_objects->Find("channel", name);
   if (!stored) {
     if (const Channel* c = FindChannel(*ctx->alerts->settings(), name)) {
@@ -319,7 +310,7 @@ Response HandleSilenceList(ApiContext* ctx, Request&) {
 Response HandleSilenceCreate(ApiContext* ctx, Request& req) {
   if (!ctx->alerts || !ctx->change_alert_objects) return NoAlerting();
   json body;
-  if (auto err = ReadBody(req, &body)) return *err;
+  if (auto err = ReadJsonObject(req, &body)) return *err;
   if (!body.contains("createdBy")) body["createdBy"] = req.principal.name;
   RoutingErrors errors;
   Silence s = ParseSilence(body, ctx->clock->NowMs(), &errors);
@@ -376,7 +367,7 @@ Response HandleMaintenanceList(ApiContext* ctx, Request&) {
 Response HandleMaintenanceCreate(ApiContext* ctx, Request& req) {
   if (!ctx->alerts || !ctx->change_alert_objects) return NoAlerting();
   json body;
-  if (auto err = ReadBody(req, &body)) return *err;
+  if (auto err = ReadJsonObject(req, &body)) return *err;
   RoutingErrors errors;
   MaintenanceWindow w =
       ParseMaintenanceWindow(body, ctx->config->Get()->config().timezone, &errors);

@@ -126,10 +126,8 @@ Response HandleIncidentAck(ApiContext* ctx, Request& req) {
   if (!ctx->alerts) return NoAlerting();
   std::string comment;
   if (!req.body.empty()) {
-    json body = json::parse(req.body, nullptr, false);
-    if (body.is_discarded() || !body.is_object()) {
-      return Response::Error(400, "invalid_json", "the body must be a JSON object");
-    }
+    json body;
+    if (auto err = ReadJsonObject(req, &body)) return *err;
     if (body.contains("comment")) {
       if (!body["comment"].is_string() || body["comment"].get<std::string>().size() > 1024) {
         return Response::Error(400, "invalid_request",
@@ -203,10 +201,8 @@ Response HandleAlertTest(ApiContext* ctx, Request& req) {
   if (!ctx->alerts) return NoAlerting();
   std::string channel;
   if (!req.body.empty()) {
-    json body = json::parse(req.body, nullptr, false);
-    if (body.is_discarded() || !body.is_object()) {
-      return Response::Error(400, "invalid_json", "the body must be a JSON object");
-    }
+    json body;
+    if (auto err = ReadJsonObject(req, &body)) return *err;
     if (body.contains("channel")) {
       if (!body["channel"].is_string()) {
         return Response::Error(400, "invalid_request", "channel: must be a string");

@@ -49,10 +49,8 @@ Response HandleLogin(ApiContext* ctx, Request& req) {
     return Response::Error(415, "unsupported_media_type",
                            "the login body must be JSON (Content-Type: application/json)");
   }
-  json body = json::parse(req.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object()) {
-    return Response::Error(400, "invalid_json", "the body must be a JSON object");
-  }
+  json body;
+  if (auto err = ReadJsonObject(req, &body)) return *err;
   if (!body.contains("username") || !body["username"].is_string() || !body.contains("password") ||
       !body["password"].is_string()) {
     return Response::Error(400, "invalid_request", "username and password: strings required",

@@ -138,10 +138,8 @@ Response HandleUnsavedRuleBacktest(ApiContext* ctx, Request& req) {
   const int64_t raw_ms = ctx->config->Get()->config().retention.raw_ms;
   auto period = ParsePeriod(req, raw_ms);
   if (!period.ok()) return BadRequest(period.status());
-  json body = json::parse(req.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object()) {
-    return Response::Error(400, "invalid_json", "the body must be a JSON object (a rule, A.9)");
-  }
+  json body;
+  if (auto err = ReadJsonObject(req, &body, "a rule, A.9")) return *err;
   RuleParseOptions opts;
   opts.max_timeframe_ms = raw_ms;
   opts.ignore_output_keys = true;

@@ -56,6 +56,17 @@ Response BadRequest(const Status& s) {
   return Response::Error(400, "invalid_request", s.message());
 }
 
+std::optional<Response> ReadJsonObject(const Request& req, nlohmann::json* out,
+                                       std::string_view what) {
+  *out = nlohmann::json::parse(req.body, nullptr, false);
+  if (out->is_discarded() || !out->is_object()) {
+    std::string message = "the body must be a JSON object";
+    if (!what.empty()) message += " (" + std::string(what) + ")";
+    return Response::Error(400, "invalid_json", message);
+  }
+  return std::nullopt;
+}
+
 Response InternalError(const Status& s) {
   LogEvery("api-internal", spdlog::level::err, "request failed: " + s.ToString());
   if (s.code() == StatusCode::kUnavailable) {
