@@ -32,8 +32,6 @@ std::optional<Response> StringField(const json& body, const char* name, std::str
   return std::nullopt;
 }
 
-bool ValidName(std::string_view name) { return ValidUserName(name); }
-
 json UserJson(const UserRecord& u) {
   return json{{"name", u.name}, {"role", u.role}, {"created", FormatRfc3339Ms(u.created_ms)}};
 }
@@ -63,7 +61,7 @@ Response HandleUserCreate(ApiContext* ctx, Request& req) {
   if (auto err = StringField(body, "name", &name)) return *err;
   if (auto err = StringField(body, "role", &role)) return *err;
   if (auto err = StringField(body, "password", &password)) return *err;
-  if (!ValidName(name)) return FieldError("name", "1 to 64 of A-Z a-z 0-9 . _ @ -");
+  if (!ValidUserName(name)) return FieldError("name", "1 to 64 of A-Z a-z 0-9 . _ @ -");
   if (role != "admin" && role != "monitor") return FieldError("role", "admin or monitor");
   if (password.size() < kMinPasswordLength || password.size() > kMaxPasswordLength) {
     return FieldError("password", "8 to 1024 characters");
@@ -113,7 +111,7 @@ Response HandleTokenCreate(ApiContext* ctx, Request& req) {
   std::string name, role;
   if (auto err = StringField(body, "name", &name)) return *err;
   if (auto err = StringField(body, "role", &role)) return *err;
-  if (!ValidName(name)) return FieldError("name", "1 to 64 of A-Z a-z 0-9 . _ @ -");
+  if (!ValidUserName(name)) return FieldError("name", "1 to 64 of A-Z a-z 0-9 . _ @ -");
   Role r;
   if (!ParseRole(role, &r) || r == Role::kNone) {
     return FieldError("role", "admin, monitor or ingest");

@@ -6,6 +6,7 @@
 
 #include "alerting/alert_objects.h"
 #include "api/context.h"
+#include "config/print.h"
 #include "core/log.h"
 
 namespace botmon {
@@ -22,18 +23,6 @@ bool IsSecretKey(std::string_view key) {
                                                  "apikey",   "hash",      "secretkey", "session",
                                                  "cookie",   "routingkey"};
   return std::find(std::begin(kSecret), std::end(kSecret), k) != std::end(kSecret);
-}
-
-// "scheme://user:pass@host/..." -> "scheme://user:***@host/...".
-std::string MaskUrlPassword(std::string url) {
-  const size_t scheme = url.find("://");
-  if (scheme == std::string::npos) return url;
-  const size_t auth_end = url.find_first_of("/?#", scheme + 3);
-  const size_t at = url.rfind('@', auth_end == std::string::npos ? url.size() : auth_end);
-  if (at == std::string::npos || at < scheme + 3) return url;
-  const size_t colon = url.find(':', scheme + 3);
-  if (colon != std::string::npos && colon < at) url.replace(colon + 1, at - colon - 1, "***");
-  return url;
 }
 
 }  // namespace
