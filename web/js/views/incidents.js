@@ -5,6 +5,7 @@ import { html, useState, useEffect, useRef, useCallback } from '../html.js';
 import { api } from '../api.js';
 import { subscribe } from '../live.js';
 import { fmtDateTime, fmtDuration, timeAgo } from '../format.js';
+import { Pager } from './common/ui.js';
 import { IncidentDetail, OP, fmtValue, incidentState, useTickNow } from './incidents/detail.js';
 
 const PER_PAGE = 20;
@@ -39,11 +40,7 @@ function IncidentTable({ title, id, list, onOpen, onPage, now }) {
         </tr>`;
       })}</tbody>
     </table>`}
-    ${data && pages > 1 && html`<nav class="af-pager" aria-label=${title + ' pages'}>
-      <button type="button" class="btn" disabled=${page <= 1} onClick=${() => onPage(page - 1)}>Previous</button>
-      <span>page ${page} of ${pages}</span>
-      <button type="button" class="btn" disabled=${page >= pages} onClick=${() => onPage(page + 1)}>Next</button>
-    </nav>`}
+    ${data && html`<${Pager} page=${page} pages=${pages} onPage=${onPage} label=${title + ' pages'} />`}
   </section>`;
 }
 

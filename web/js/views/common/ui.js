@@ -13,8 +13,8 @@ export function ErrorNote({ error }) {
   return html`<p class="error" role="alert">${error.message || String(error)}</p>`;
 }
 
-// Page buttons: ◀ 1 2 3 … N ▶
-export function Pager({ page, pages, onPage }) {
+// Page buttons: ◀ 1 2 3 … N ▶. `label` names the navigation landmark when a view has several.
+export function Pager({ page, pages, onPage, label = 'Pages' }) {
   if (!pages || pages <= 1) return null;
   const nums = new Set([1, pages, page - 1, page, page + 1, page - 2, page + 2].filter((p) => p >= 1 && p <= pages));
   const list = [...nums].sort((a, b) => a - b);
@@ -24,7 +24,7 @@ export function Pager({ page, pages, onPage }) {
     items.push(html`<button type="button" class="btn" aria-current=${p === page ? 'page' : null}
       aria-label=${`Page ${p}`} onClick=${() => onPage(p)}>${p}</button>`);
   });
-  return html`<nav class="pager" aria-label="Pages">
+  return html`<nav class="pager" aria-label=${label}>
     <button type="button" class="btn" disabled=${page <= 1} aria-label="Previous page" onClick=${() => onPage(page - 1)}>◀</button>
     ${items}
     <button type="button" class="btn" disabled=${page >= pages} aria-label="Next page" onClick=${() => onPage(page + 1)}>▶</button>

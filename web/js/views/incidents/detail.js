@@ -5,6 +5,7 @@ import { html, useState, useEffect, useRef } from '../../html.js';
 import { api } from '../../api.js';
 import { subscribe } from '../../live.js';
 import { fmtDateTime, fmtDuration, fmtChannel, timeAgo, statusClass } from '../../format.js';
+import { Pager } from '../common/ui.js';
 
 export const OP = { equalOrMoreThan: '≥', equalOrLessThan: '≤' };
 
@@ -77,11 +78,7 @@ function LinkedSessions({ incident }) {
         <td data-value=${s.message_count}>${s.message_count}</td>
         <td>${(s.flags || []).join(', ')}</td></tr>`)}</tbody>
     </table>`}
-    ${data && data.pages > 1 && html`<nav class="af-pager" aria-label="Linked sessions pages">
-      <button type="button" class="btn" disabled=${page <= 1} onClick=${() => setPage(page - 1)}>Previous</button>
-      <span>page ${data.page} of ${data.pages}</span>
-      <button type="button" class="btn" disabled=${page >= data.pages} onClick=${() => setPage(page + 1)}>Next</button>
-    </nav>`}
+    ${data && html`<${Pager} page=${page} pages=${data.pages} onPage=${setPage} label="Linked sessions pages" />`}
   </section>`;
 }
 
