@@ -63,17 +63,29 @@ export function AlertsView({ me, param }) {
   const [creating, setCreating] = useState(false);
   const [filter, setFilter] = useState('');
   const timer = useRef(null);
+  const latest = useRef({});   // per list: the number of its newest fetch
 
   const load = useCallback(async (what = ['rules', 'channels', 'silences', 'maintenance']) => {
     const jobs = {
-      rules: () => api('/api/alerts/rules').then((d) => setRules(d.rules || [])),
-      channels: () => api('/api/alerts/channels').then((d) => setChannels(d.channels || [])),
-      silences: () => api('/api/alerts/silences').then((d) => setSilences(d.silences || [])),
-      maintenance: () => api('/api/alerts/maintenance').then((d) => setWindows(d.maintenance || [])),
+      rules: ['/api/alerts/rules', (d) => setRules(d.rules || [])],
+      channels: ['/api/alerts/channels', (d) => setChannels(d.channels || [])],
+      silences: ['/api/alerts/silences', (d) => setSilences(d.silences || [])],
+      maintenance: ['/api/alerts/maintenance', (d) => setWindows(d.maintenance || [])],
     };
-    await Promise.all(what.map((k) => jobs[k]()
-      .then(() => setErrs((e) => ({ ...e, [k]: '' })))
-      .catch((ex) => setErrs((e) => ({ ...e, [k]: ex.message })))));
+    // Fetches overlap (a live event's refetch, R, the refetch after a save or delete): only the
+    // newest one of each list is applied, so an older reply never undoes a newer one.
+    await Promise.all(what.map(async (k) => {
+      const n = (latest.current[k] = (latest.current[k] || 0) + 1);
+      const [path, apply] = jobs[k];
+      try {
+        const d = await api(path);
+        if (latest.current[k] !== n) return;
+        apply(d);
+        setErrs((e) => ({ ...e, [k]: '' }));
+      } catch (ex) {
+        if (latest.current[k] === n) setErrs((e) => ({ ...e, [k]: ex.message }));
+      }
+    }));
   }, []);
 
   useEffect(() => {
