@@ -297,6 +297,57 @@ TEST_F(AlertEngineTest, RepeatNotifiesEveryPeriodUntilAcknowledged) {
   EXPECT_EQ(repeats, 1);
 }
 
+// SPEC 7.5: a delivery that cannot succeed within notifications.giveUpAfter is given up (a
+// "notify_failed ... gave up" entry on its incident), and its channel gets a "notification channel
+// failing" incident, notified through the other channels; the channel's next successful delivery
+// resolves it.
+TEST_F(AlertEngineTest, GiveUpOpensTheChannelFailingIncidentAndRecoveryResolvesIt) {
+  AlertSettings s = Settings();
+  s.give_up_after_ms = 0;               // the first failure is final
+  const int dead_port = testing::FreeTcpPort();  // nothing listens there
+  auto broken = ParseChannels(
+      {RawItem{json{{"name", "broken"},
+                    {"kind", "webhook"},
+                    {"url", "http://127.0.0.1:" + std::to_string(dead_port) + "/hook"}},
+               "botmon.yaml", 2, 1}});
+  ASSERT_TRUE(broken.ok()) << broken.status().ToString();
+  s.channels.push_back((*broken)[0]);
+  StartEngine(s);
+
+  Tick(99);  // " High CPU Usage " opens; "pager" gets it, "broken" gives up
+  const auto opened = [&](const std::string& rule) -> std::optional<json> {
+    for (const json& e : receiver_.events()) {
+      if (e["event"] == "incident.opened" && e["incident"]["ruleName"] == rule) return e;
+    }
+    return std::nullopt;
+  };
+  ASSERT_TRUE(WaitFor([&] { return opened("notification channel failing").has_value(); }));
+  const json f = *opened("notification channel failing");
+  EXPECT_EQ(f["incident"]["severity"], "critical");
+  const std::string failing_id = f["incident"]["id"];
+  ASSERT_TRUE(opened(" High CPU Usage ").has_value());
+  const std::string cpu_id = (*opened(" High CPU Usage "))["incident"]["id"];
+  ASSERT_TRUE(WaitFor([&] {
+    auto inc = engine_->GetOpen(cpu_id);
+    if (!inc) return false;
+    for (const auto& e : inc->timeline) {
+      if (e.event == "notify_failed" && e.detail.find("broken gave up after 1 attempts") == 0) {
+        return true;
+      }
+    }
+    return false;
+  }));
+  EXPECT_EQ(engine_->stats().open_incidents, 2);
+
+  // The channel is mended (its URL now reaches a receiver): the resolve of the CPU incident goes
+  // through it, which resolves the channel's incident.
+  s.channels.back().url = receiver_.url();
+  engine_->Reconfigure(s);
+  Tick(10);
+  ASSERT_TRUE(WaitFor([&] { return !engine_->GetOpen(failing_id).has_value(); }));
+  EXPECT_EQ(engine_->stats().open_incidents, 0);
+}
+
 TEST_F(AlertEngineTest, IncidentsOfAStaleNodeAreMarkedAndUnmarked) {
   StartEngine(Settings());
   Tick(99);
